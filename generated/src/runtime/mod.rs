@@ -1,0 +1,14 @@
+//! The hand-written runtime that every generated operation calls into.
+//!
+//! `cargo xtask codegen` never writes here: this code is the same for every operation, so it
+//! lives once, is tested directly, and generated modules only hand it data (rules, path,
+//! query, status lists). The generator carries a copy of these files so that a crate it
+//! generates into another folder builds on its own.
+
+mod request;
+mod response;
+mod validation;
+
+pub use request::{BuildError, Headers, Query, build_request, encode_path_segment};
+pub use response::{ResponseError, ResponseSpec, parse_empty_response, parse_json_response};
+pub use validation::{ParameterError, ParameterLocation, ParameterName, Rule, Rules};

@@ -1,0 +1,235 @@
+//! Building `http::Request`s: base URL, percent-encoded path, query, headers.
+
+use super::validation::ParameterError;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use std::borrow::Cow;
+use std::fmt;
+
+/// Everything but RFC 3986's unreserved characters, so a value stays within its path segment.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Percent-encodes one path segment: `/`, `?`, `#`, `%` and spaces cannot escape it.
+pub fn encode_path_segment(value: &str) -> Cow<'_, str> {
+    utf8_percent_encode(value, PATH_SEGMENT).into()
+}
+
+/// Query parameters in the order the spec lists them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Query {
+    pairs: Vec<(&'static str, String)>,
+}
+
+impl Query {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a parameter in wire form: booleans as `true`/`false`, enums as their wire value.
+    pub fn push(&mut self, name: &'static str, value: &impl fmt::Display) {
+        self.pairs.push((name, value.to_string()));
+    }
+
+    fn encode(&self) -> Option<String> {
+        if self.pairs.is_empty() {
+            return None;
+        }
+        let mut serializer = form_urlencoded::Serializer::new(String::new());
+        for (name, value) in &self.pairs {
+            serializer.append_pair(name, value);
+        }
+        Some(serializer.finish())
+    }
+}
+
+/// Header parameters of an operation.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Headers {
+    pairs: Vec<(&'static str, String)>,
+}
+
+impl Headers {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&mut self, name: &'static str, value: &impl fmt::Display) {
+        self.pairs.push((name, value.to_string()));
+    }
+}
+
+/// Why a request could not be built. Nothing was sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// A parameter breaks a rule of the spec.
+    InvalidParameter(ParameterError),
+    /// The base URL is not an absolute `http(s)://host[:port][/prefix]` URL.
+    InvalidBaseUrl { base_url: String, reason: String },
+    /// A header parameter's value cannot travel in an HTTP header.
+    InvalidHeader { name: &'static str, reason: String },
+}
+
+impl From<ParameterError> for BuildError {
+    fn from(error: ParameterError) -> Self {
+        BuildError::InvalidParameter(error)
+    }
+}
+
+impl BuildError {
+    /// The broken parameter rule, if that is why.
+    pub fn parameter_error(&self) -> Option<&ParameterError> {
+        match self {
+            BuildError::InvalidParameter(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::InvalidParameter(error) => error.fmt(f),
+            BuildError::InvalidBaseUrl { base_url, reason } => {
+                write!(f, "invalid base URL {base_url:?}: {reason}")
+            }
+            BuildError::InvalidHeader { name, reason } => {
+                write!(f, "invalid value for header parameter {name}: {reason}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for BuildError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BuildError::InvalidParameter(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
+/// Assembles the request: `base_url` + already-encoded `path` + query, with `Accept` set to the
+/// media type the operation documents for its success response.
+pub fn build_request(
+    method: http::Method,
+    base_url: &str,
+    path: &str,
+    query: &Query,
+    headers: &Headers,
+    accept: Option<&str>,
+) -> Result<http::Request<Vec<u8>>, BuildError> {
+    let base = validate_base_url(base_url)?;
+    let mut uri = format!("{}{}", base, path);
+    if let Some(query) = query.encode() {
+        uri.push('?');
+        uri.push_str(&query);
+    }
+    let mut builder = http::Request::builder().method(method).uri(&uri);
+    if let Some(accept) = accept {
+        builder = builder.header(http::header::ACCEPT, accept);
+    }
+    for (name, value) in &headers.pairs {
+        let value =
+            http::HeaderValue::from_str(value).map_err(|error| BuildError::InvalidHeader {
+                name,
+                reason: error.to_string(),
+            })?;
+        builder = builder.header(*name, value);
+    }
+    builder
+        .body(Vec::new())
+        .map_err(|error| BuildError::InvalidBaseUrl {
+            base_url: base_url.to_owned(),
+            reason: error.to_string(),
+        })
+}
+
+/// The base URL without its trailing slash, once it is known to be usable.
+fn validate_base_url(base_url: &str) -> Result<&str, BuildError> {
+    let invalid = |reason: &str| BuildError::InvalidBaseUrl {
+        base_url: base_url.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let uri: http::Uri = base_url
+        .parse()
+        .map_err(|error: http::uri::InvalidUri| invalid(&error.to_string()))?;
+    match uri.scheme_str() {
+        Some("http" | "https") => {}
+        Some(_) => return Err(invalid("the scheme must be http or https")),
+        None => {
+            return Err(invalid(
+                "it must be absolute, such as https://cloud.mongodb.com",
+            ));
+        }
+    }
+    if uri.authority().is_none() {
+        return Err(invalid("it has no host"));
+    }
+    if uri.query().is_some() || base_url.contains('#') {
+        return Err(invalid("it must not have a query or fragment"));
+    }
+    Ok(base_url.trim_end_matches('/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_segments_cannot_escape() {
+        assert_eq!(encode_path_segment("a/b?c#d e%"), "a%2Fb%3Fc%23d%20e%25");
+        assert_eq!(encode_path_segment("Cluster-0.x_y~z"), "Cluster-0.x_y~z");
+    }
+
+    #[test]
+    fn request_has_uri_query_and_accept() {
+        let mut query = Query::new();
+        query.push("pageNum", &2);
+        query.push("completed", &"all");
+        let request = build_request(
+            http::Method::GET,
+            "https://cloud.mongodb.com/",
+            "/api/atlas/v2/x",
+            &query,
+            &Headers::new(),
+            Some("application/vnd.atlas.2023-01-01+json"),
+        )
+        .unwrap();
+        assert_eq!(
+            request.uri().to_string(),
+            "https://cloud.mongodb.com/api/atlas/v2/x?pageNum=2&completed=all"
+        );
+        assert_eq!(
+            request.headers()[http::header::ACCEPT],
+            "application/vnd.atlas.2023-01-01+json"
+        );
+    }
+
+    #[test]
+    fn base_urls_must_be_absolute_http() {
+        for base in [
+            "cloud.mongodb.com",
+            "ftp://host",
+            "https://host/?q=1",
+            "/relative",
+        ] {
+            let error = build_request(
+                http::Method::GET,
+                base,
+                "/x",
+                &Query::new(),
+                &Headers::new(),
+                None,
+            )
+            .unwrap_err();
+            assert!(
+                matches!(error, BuildError::InvalidBaseUrl { .. }),
+                "{base}: {error}"
+            );
+        }
+    }
+}

@@ -1,0 +1,289 @@
+//! Reading `http::Response`s: the typed body, the documented error, or what went wrong.
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::fmt;
+
+/// What an operation documents about its responses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResponseSpec {
+    /// The 2xx statuses the spec documents.
+    pub success: &'static [u16],
+    /// The error statuses the spec documents, whose bodies have the error schema.
+    pub documented_errors: &'static [u16],
+    /// The request asked Atlas to wrap the response (`envelope=true`): the body then carries
+    /// the real status in `status` and the payload in `content` (or, for lists, beside it).
+    pub enveloped: bool,
+}
+
+/// A response that is not the documented success.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ResponseError<E> {
+    /// A documented error status, with the body parsed into the spec's error schema (boxed,
+    /// so that a `Result` carrying this error stays small on the success path).
+    Api {
+        status: http::StatusCode,
+        body: Box<E>,
+    },
+    /// A status the operation does not document; the body is kept as received.
+    UnexpectedStatus {
+        status: http::StatusCode,
+        body: Vec<u8>,
+    },
+    /// The body does not decode into the documented schema (or is not JSON).
+    Decode {
+        status: http::StatusCode,
+        body: Vec<u8>,
+        source: serde_json::Error,
+    },
+}
+
+impl<E> ResponseError<E> {
+    /// The HTTP status (inside the envelope, for enveloped responses).
+    pub fn status(&self) -> http::StatusCode {
+        match self {
+            ResponseError::Api { status, .. }
+            | ResponseError::UnexpectedStatus { status, .. }
+            | ResponseError::Decode { status, .. } => *status,
+        }
+    }
+
+    /// The parsed error body of a documented error status.
+    pub fn api_error(&self) -> Option<&E> {
+        match self {
+            ResponseError::Api { body, .. } => Some(body),
+            _ => None,
+        }
+    }
+
+    /// The raw body, where it did not parse into a documented type.
+    pub fn raw_body(&self) -> Option<&[u8]> {
+        match self {
+            ResponseError::UnexpectedStatus { body, .. } | ResponseError::Decode { body, .. } => {
+                Some(body)
+            }
+            ResponseError::Api { .. } => None,
+        }
+    }
+}
+
+/// At most this many bytes of a body appear in an error message.
+const SNIPPET_LIMIT: usize = 300;
+
+fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(SNIPPET_LIMIT)]);
+    if body.len() > SNIPPET_LIMIT {
+        format!("{text}… ({} bytes in all)", body.len())
+    } else {
+        text.into_owned()
+    }
+}
+
+impl<E: serde::Serialize> fmt::Display for ResponseError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ResponseError::Api { status, body } => {
+                let body = serde_json::to_string(body).unwrap_or_default();
+                write!(f, "Atlas answered {status}: {body}")
+            }
+            ResponseError::UnexpectedStatus { status, body } => write!(
+                f,
+                "Atlas answered {status}, a status this operation does not document: {}",
+                snippet(body)
+            ),
+            ResponseError::Decode {
+                status,
+                body,
+                source,
+            } => write!(
+                f,
+                "the body of a {status} response does not decode ({source}): {}",
+                snippet(body)
+            ),
+        }
+    }
+}
+
+impl<E: serde::Serialize + fmt::Debug> std::error::Error for ResponseError<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ResponseError::Decode { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// Parses a response whose success carries a JSON body of type `T`.
+pub fn parse_json_response<T, E, B>(
+    response: &http::Response<B>,
+    spec: &ResponseSpec,
+) -> Result<T, ResponseError<E>>
+where
+    T: DeserializeOwned,
+    E: DeserializeOwned,
+    B: AsRef<[u8]>,
+{
+    let body = response.body().as_ref();
+    let (status, payload) = payload(response.status(), body, spec)?;
+    if spec.success.contains(&status.as_u16()) {
+        return payload.decode(status, body);
+    }
+    Err(error_response(status, payload, body, spec))
+}
+
+/// Parses a response whose success has no body (such as 204 No Content).
+pub fn parse_empty_response<E, B>(
+    response: &http::Response<B>,
+    spec: &ResponseSpec,
+) -> Result<(), ResponseError<E>>
+where
+    E: DeserializeOwned,
+    B: AsRef<[u8]>,
+{
+    let body = response.body().as_ref();
+    let (status, payload) = payload(response.status(), body, spec)?;
+    if spec.success.contains(&status.as_u16()) {
+        return Ok(());
+    }
+    Err(error_response(status, payload, body, spec))
+}
+
+fn error_response<E: DeserializeOwned>(
+    status: http::StatusCode,
+    payload: Payload<'_>,
+    body: &[u8],
+    spec: &ResponseSpec,
+) -> ResponseError<E> {
+    if !spec.documented_errors.contains(&status.as_u16()) {
+        return ResponseError::UnexpectedStatus {
+            status,
+            body: body.to_vec(),
+        };
+    }
+    match payload.decode(status, body) {
+        Ok(body) => ResponseError::Api {
+            status,
+            body: Box::new(body),
+        },
+        Err(error) => error,
+    }
+}
+
+/// The part of the body that holds the documented payload.
+enum Payload<'a> {
+    Bytes(&'a [u8]),
+    Unwrapped(Value),
+}
+
+impl Payload<'_> {
+    fn decode<T: DeserializeOwned, E>(
+        self,
+        status: http::StatusCode,
+        body: &[u8],
+    ) -> Result<T, ResponseError<E>> {
+        let decoded = match self {
+            Payload::Bytes(bytes) => serde_json::from_slice(bytes),
+            Payload::Unwrapped(value) => serde_json::from_value(value),
+        };
+        decoded.map_err(|source| ResponseError::Decode {
+            status,
+            body: body.to_vec(),
+            source,
+        })
+    }
+}
+
+/// For enveloped responses, the status and payload inside the envelope; otherwise the
+/// response's own.
+fn payload<'a, E>(
+    status: http::StatusCode,
+    body: &'a [u8],
+    spec: &ResponseSpec,
+) -> Result<(http::StatusCode, Payload<'a>), ResponseError<E>> {
+    if !spec.enveloped || !status.is_success() {
+        return Ok((status, Payload::Bytes(body)));
+    }
+    let decode_error = |source| ResponseError::Decode {
+        status,
+        body: body.to_vec(),
+        source,
+    };
+    let mut envelope: serde_json::Map<String, Value> =
+        serde_json::from_slice(body).map_err(decode_error)?;
+    let inner_status = envelope
+        .remove("status")
+        .and_then(|value| value.as_u64())
+        .and_then(|code| u16::try_from(code).ok())
+        .and_then(|code| http::StatusCode::from_u16(code).ok())
+        .unwrap_or(status);
+    let payload = match envelope.remove("content") {
+        Some(content) => content,
+        None => Value::Object(envelope),
+    };
+    Ok((inner_status, Payload::Unwrapped(payload)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize, serde::Serialize, PartialEq)]
+    struct Thing {
+        id: u32,
+    }
+
+    const SPEC: ResponseSpec = ResponseSpec {
+        success: &[200],
+        documented_errors: &[404],
+        enveloped: false,
+    };
+
+    fn response(status: u16, body: &str) -> http::Response<Vec<u8>> {
+        http::Response::builder()
+            .status(status)
+            .body(body.as_bytes().to_vec())
+            .unwrap()
+    }
+
+    #[test]
+    fn success_error_unexpected_and_undecodable() {
+        let ok: Result<Thing, ResponseError<Value>> =
+            parse_json_response(&response(200, r#"{"id":1}"#), &SPEC);
+        assert_eq!(ok.unwrap(), Thing { id: 1 });
+
+        let api = parse_json_response::<Thing, Value, _>(&response(404, r#"{"e":1}"#), &SPEC)
+            .unwrap_err();
+        assert_eq!(api.api_error(), Some(&serde_json::json!({"e": 1})));
+
+        let unexpected =
+            parse_json_response::<Thing, Value, _>(&response(418, "tea"), &SPEC).unwrap_err();
+        assert_eq!(unexpected.raw_body(), Some(&b"tea"[..]));
+
+        let garbage =
+            parse_json_response::<Thing, Value, _>(&response(200, "<html>"), &SPEC).unwrap_err();
+        assert!(matches!(garbage, ResponseError::Decode { .. }));
+        assert!(garbage.to_string().contains("<html>"));
+    }
+
+    #[test]
+    fn envelopes_unwrap_content_and_status() {
+        let spec = ResponseSpec {
+            enveloped: true,
+            ..SPEC
+        };
+        let single: Thing = parse_json_response::<_, Value, _>(
+            &response(200, r#"{"status":200,"content":{"id":7}}"#),
+            &spec,
+        )
+        .unwrap();
+        assert_eq!(single, Thing { id: 7 });
+        let error = parse_json_response::<Thing, Value, _>(
+            &response(200, r#"{"status":404,"content":{"error":404}}"#),
+            &spec,
+        )
+        .unwrap_err();
+        assert_eq!(error.status(), 404);
+        assert_eq!(error.api_error(), Some(&serde_json::json!({"error": 404})));
+    }
+}

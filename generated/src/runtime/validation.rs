@@ -1,0 +1,237 @@
+//! Parameter rules from the spec, checked before any request exists.
+
+use regex::Regex;
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// Where a parameter travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ParameterLocation {
+    Path,
+    Query,
+    Header,
+}
+
+impl fmt::Display for ParameterLocation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ParameterLocation::Path => "path",
+            ParameterLocation::Query => "query",
+            ParameterLocation::Header => "header",
+        })
+    }
+}
+
+/// A parameter's name on the wire and in Rust.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ParameterName {
+    /// As the spec and Atlas's documentation spell it, e.g. `groupId`.
+    pub wire: &'static str,
+    /// As the builder spells it, e.g. `group_id`.
+    pub rust: &'static str,
+    pub location: ParameterLocation,
+}
+
+/// The rules the spec sets for one parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rules {
+    pub parameter: ParameterName,
+    pub pattern: Option<&'static str>,
+    pub min_length: Option<usize>,
+    pub max_length: Option<usize>,
+    pub minimum: Option<i64>,
+    pub maximum: Option<i64>,
+}
+
+/// One rule of the spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Rule {
+    /// The value must match this regular expression.
+    Pattern(&'static str),
+    /// The value must have at least this many characters.
+    MinLength(usize),
+    /// The value must have at most this many characters.
+    MaxLength(usize),
+    /// The value must be at least this.
+    Minimum(i64),
+    /// The value must be at most this.
+    Maximum(i64),
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rule::Pattern(pattern) => write!(f, "must match the pattern {pattern}"),
+            Rule::MinLength(min) => write!(f, "must be at least {min} characters long"),
+            Rule::MaxLength(max) => write!(f, "must be at most {max} characters long"),
+            Rule::Minimum(min) => write!(f, "must be at least {min}"),
+            Rule::Maximum(max) => write!(f, "must be at most {max}"),
+        }
+    }
+}
+
+/// A parameter value that breaks a rule of the spec: which parameter, what value, which rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParameterError {
+    parameter: ParameterName,
+    value: String,
+    rule: Rule,
+}
+
+impl ParameterError {
+    /// The parameter's name as the spec spells it, e.g. `groupId`.
+    pub fn parameter(&self) -> &'static str {
+        self.parameter.wire
+    }
+
+    /// The parameter's name as the builder spells it, e.g. `group_id`.
+    pub fn rust_name(&self) -> &'static str {
+        self.parameter.rust
+    }
+
+    pub fn location(&self) -> ParameterLocation {
+        self.parameter.location
+    }
+
+    /// The rejected value, as given.
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    pub fn rule(&self) -> Rule {
+        self.rule
+    }
+}
+
+impl fmt::Display for ParameterError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "invalid {} parameter {} (`{}`): {:?} {}",
+            self.parameter.location,
+            self.parameter.wire,
+            self.parameter.rust,
+            self.value,
+            self.rule
+        )
+    }
+}
+
+impl std::error::Error for ParameterError {}
+
+impl Rules {
+    /// Checks a string parameter: lengths first, then the pattern.
+    pub fn check_str(&self, value: &str) -> Result<(), ParameterError> {
+        let length = value.chars().count();
+        if let Some(min) = self.min_length.filter(|&min| length < min) {
+            return Err(self.broken(value, Rule::MinLength(min)));
+        }
+        if let Some(max) = self.max_length.filter(|&max| length > max) {
+            return Err(self.broken(value, Rule::MaxLength(max)));
+        }
+        if let Some(pattern) = self.pattern {
+            if !matches_pattern(pattern, value) {
+                return Err(self.broken(value, Rule::Pattern(pattern)));
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks an integer parameter against its range.
+    pub fn check_integer(&self, value: i64) -> Result<(), ParameterError> {
+        if let Some(min) = self.minimum.filter(|&min| value < min) {
+            return Err(self.broken(&value.to_string(), Rule::Minimum(min)));
+        }
+        if let Some(max) = self.maximum.filter(|&max| value > max) {
+            return Err(self.broken(&value.to_string(), Rule::Maximum(max)));
+        }
+        Ok(())
+    }
+
+    fn broken(&self, value: &str, rule: Rule) -> ParameterError {
+        ParameterError {
+            parameter: self.parameter,
+            value: value.to_owned(),
+            rule,
+        }
+    }
+}
+
+/// Matches a spec pattern, compiling each pattern once per process. Patterns are unanchored,
+/// as in OpenAPI (ECMA-262); the spec anchors them with `^`/`$` where it means to.
+fn matches_pattern(pattern: &'static str, value: &str) -> bool {
+    static COMPILED: OnceLock<Mutex<HashMap<&'static str, Arc<Regex>>>> = OnceLock::new();
+    let compiled = {
+        let mut cache = COMPILED
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        match cache.get(pattern) {
+            Some(regex) => Arc::clone(regex),
+            // The generator refuses patterns that do not compile, so this only fails if the
+            // runtime and generator disagree; such a pattern rejects every value.
+            None => match Regex::new(pattern) {
+                Ok(regex) => Arc::clone(cache.entry(pattern).or_insert(Arc::new(regex))),
+                Err(_) => return false,
+            },
+        }
+    };
+    compiled.is_match(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GROUP_ID: Rules = Rules {
+        parameter: ParameterName {
+            wire: "groupId",
+            rust: "group_id",
+            location: ParameterLocation::Path,
+        },
+        pattern: Some("^([a-f0-9]{24})$"),
+        min_length: Some(24),
+        max_length: Some(24),
+        minimum: None,
+        maximum: None,
+    };
+
+    const PAGE: Rules = Rules {
+        parameter: ParameterName {
+            wire: "itemsPerPage",
+            rust: "items_per_page",
+            location: ParameterLocation::Query,
+        },
+        pattern: None,
+        min_length: None,
+        max_length: None,
+        minimum: Some(1),
+        maximum: Some(500),
+    };
+
+    #[test]
+    fn valid_values_pass() {
+        assert_eq!(GROUP_ID.check_str("32b6e34b3d91647abb20e7b8"), Ok(()));
+        assert_eq!(PAGE.check_integer(1), Ok(()));
+        assert_eq!(PAGE.check_integer(500), Ok(()));
+    }
+
+    #[test]
+    fn errors_name_parameter_value_and_rule() {
+        let error = GROUP_ID.check_str("32B6E34B3D91647ABB20E7B8").unwrap_err();
+        assert_eq!(error.parameter(), "groupId");
+        assert_eq!(error.rule(), Rule::Pattern("^([a-f0-9]{24})$"));
+        assert_eq!(
+            error.to_string(),
+            "invalid path parameter groupId (`group_id`): \"32B6E34B3D91647ABB20E7B8\" must match the pattern ^([a-f0-9]{24})$"
+        );
+        assert_eq!(
+            GROUP_ID.check_str("abc").unwrap_err().rule(),
+            Rule::MinLength(24)
+        );
+        assert_eq!(PAGE.check_integer(0).unwrap_err().rule(), Rule::Minimum(1));
+        assert_eq!(PAGE.check_integer(501).unwrap_err().value(), "501");
+    }
+}

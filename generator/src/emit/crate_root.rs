@@ -1,0 +1,198 @@
+//! The crate's root files: manifest, `lib.rs` with the crate docs, and the module indexes.
+
+use super::docs::inner_doc_attrs;
+use crate::Options;
+use crate::ir::{Api, Operation, ParameterType, SecurityScheme};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// `Cargo.toml`. Dependency versions are those the hand-written runtime is written against.
+pub fn manifest(api: &Api, options: &Options) -> String {
+    let description = format!(
+        "Typed client for the {} (generated from an OpenAPI spec).",
+        api.title
+    )
+    .replace('\\', "\\\\")
+    .replace('"', "\\\"");
+    format!(
+        r#"[package]
+name = "{name}"
+version = "{version}"
+edition = "2024"
+rust-version = "1.85"
+description = "{description}"
+license = "Apache-2.0"
+publish = false
+
+[dependencies]
+chrono = {{ version = "0.4.40", default-features = false, features = ["serde", "std"] }}
+form_urlencoded = "1.2"
+http = "1.1"
+percent-encoding = "2.3"
+regex = {{ version = "1.11", default-features = false, features = ["std", "perf", "unicode"] }}
+serde = {{ version = "1.0.200", features = ["derive"] }}
+serde_json = "1.0.120"
+serde_with = {{ version = "3.12", default-features = false, features = ["macros"] }}
+
+[lints.rust]
+unsafe_code = "forbid"
+"#,
+        name = options.crate_name,
+        version = options.crate_version,
+    )
+}
+
+pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
+    let crate_ident = options.crate_name.replace('-', "_");
+    let mut text = format!(
+        "Typed, sans-IO client for the {} (API version {}).\n\n",
+        api.title, api.version
+    );
+    if let Some(description) = &api.description {
+        text.push_str(description.trim());
+        text.push_str("\n\n");
+    }
+    text.push_str(
+        "# Layout\n\n\
+         - [`operations`]: one request builder per operation. Required path parameters go to \
+         `new`, optional query parameters are chainable setters. `build_request` checks every \
+         parameter against the spec's rules and returns an [`http::Request`] for any HTTP \
+         stack; `parse_response` turns the [`http::Response`] into the typed body or a \
+         [`runtime::ResponseError`].\n\
+         - [`models`]: the request and response types. Structs are `#[non_exhaustive]` and \
+         string enums keep values they do not know, so new fields and values in Atlas do not \
+         break code that compiles today.\n\
+         - [`runtime`]: the hand-written code every operation shares.\n\n",
+    );
+    if !api.security_schemes.is_empty() {
+        text.push_str("# Authentication\n\nThe API accepts:\n\n");
+        for scheme in &api.security_schemes {
+            text.push_str(&match scheme {
+                SecurityScheme::HttpDigest { name } => format!("- `{name}`: HTTP Digest authentication (RFC 7616).\n"),
+                SecurityScheme::HttpBearer { name } => format!("- `{name}`: a bearer token in `Authorization`.\n"),
+                SecurityScheme::OAuthClientCredentials { name, token_url } => format!(
+                    "- `{name}`: OAuth 2.0 client credentials against <{token_url}>; the access token is sent as a bearer token.\n"
+                ),
+            });
+        }
+        text.push('\n');
+    }
+    if let Some(operation) = example_operation(api) {
+        text.push_str(&example(
+            operation,
+            &crate_ident,
+            api.default_base_url.is_some(),
+        ));
+    }
+    let crate_docs = inner_doc_attrs(&text);
+    let base_url = api.default_base_url.as_ref().map(|url| {
+        quote! {
+            /// The server the spec names, the default base URL for `build_request`.
+            pub const DEFAULT_BASE_URL: &str = #url;
+        }
+    });
+    quote! {
+        #crate_docs
+
+        #[rustfmt::skip]
+        pub mod models;
+        #[rustfmt::skip]
+        pub mod operations;
+        pub mod runtime;
+
+        #base_url
+    }
+}
+
+/// The first operation that is not deprecated, or the first one.
+fn example_operation(api: &Api) -> Option<&Operation> {
+    api.operations
+        .iter()
+        .find(|operation| operation.deprecation.as_ref().is_none_or(|d| !d.deprecated))
+        .or_else(|| api.operations.first())
+}
+
+fn example(operation: &Operation, crate_ident: &str, has_base_url: bool) -> String {
+    let mut runnable = true;
+    let arguments: Vec<String> = operation
+        .parameters
+        .iter()
+        .filter(|parameter| parameter.required)
+        .map(|parameter| match (&parameter.ty, &parameter.example) {
+            (ParameterType::String, Some(example)) => format!("{example:?}"),
+            (ParameterType::String, None) => {
+                runnable = false;
+                format!("\"<{}>\"", parameter.wire_name)
+            }
+            (ParameterType::Enum(_), _) | (_, None) => {
+                runnable = false;
+                "todo!()".to_owned()
+            }
+            (_, Some(example)) => example.clone(),
+        })
+        .collect();
+    let base_url = if has_base_url {
+        format!("{crate_ident}::DEFAULT_BASE_URL")
+    } else {
+        "\"https://api.example.com\"".to_owned()
+    };
+    let fence = if runnable { "```" } else { "```no_run" };
+    let request_type = &operation.request_type;
+    let arguments = arguments.join(", ");
+    format!(
+        "# Example\n\n\
+         Build a request, send it with any HTTP client, and parse what comes back:\n\n\
+         {fence}\n\
+         use {crate_ident}::operations::{request_type};\n\n\
+         let operation = {request_type}::new({arguments});\n\
+         let request = operation.build_request({base_url})?;\n\
+         assert_eq!(request.method(), {request_type}::METHOD);\n\
+         println!(\"{{}} {{}}\", request.method(), request.uri());\n\n\
+         # fn send(_: http::Request<Vec<u8>>) -> http::Response<Vec<u8>> {{\n\
+         #     http::Response::builder().status(500).body(b\"not json\".to_vec()).unwrap()\n\
+         # }}\n\
+         let response = send(request);\n\
+         match operation.parse_response(&response) {{\n    \
+             Ok(body) => println!(\"{{body:?}}\"),\n    \
+             Err(error) => eprintln!(\"Atlas did not answer as documented: {{error}}\"),\n\
+         }}\n\
+         # Ok::<(), Box<dyn std::error::Error>>(())\n\
+         ```\n"
+    )
+}
+
+pub fn models_mod(api: &Api) -> TokenStream {
+    let entries = api.types.iter().map(|(_, def)| {
+        let module = format_ident!("{}", def.module_name);
+        let name = format_ident!("{}", def.rust_name);
+        quote! {
+            mod #module;
+            pub use #module::#name;
+        }
+    });
+    quote! {
+        //! Request and response types, one module per schema of the spec.
+        #(#entries)*
+    }
+}
+
+pub fn operations_mod(api: &Api) -> TokenStream {
+    let entries = api.operations.iter().map(|operation| {
+        let module = format_ident!("{}", operation.module_name);
+        let name = format_ident!("{}", operation.request_type);
+        let allow = operation
+            .deprecation
+            .as_ref()
+            .is_some_and(|d| d.deprecated)
+            .then(|| quote! { #[allow(deprecated)] });
+        quote! {
+            mod #module;
+            #allow
+            pub use #module::#name;
+        }
+    });
+    quote! {
+        //! One request builder per operation of the spec.
+        #(#entries)*
+    }
+}

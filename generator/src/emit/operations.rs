@@ -1,0 +1,554 @@
+//! Operations: one module per operation with its request builder, validation and parser.
+
+use super::docs::{doc_attrs, doc_paragraphs};
+use super::types::type_tokens;
+use super::{ident, runtime};
+use crate::ir::{
+    Api, Constraints, Operation, Parameter, ParameterLocation, ParameterType, TypeRef,
+};
+use crate::path_template::PathPart;
+use proc_macro2::{Literal, TokenStream};
+use quote::{ToTokens, format_ident, quote};
+
+/// The body of `src/operations/<operation>.rs`.
+pub fn operation_module(api: &Api, operation: &Operation) -> TokenStream {
+    let request_type = format_ident!("{}", operation.request_type);
+    let type_docs = request_docs(operation);
+    let deprecated = deprecated_attr(operation);
+    let allow_deprecated = deprecated.as_ref().map(|_| {
+        quote! { #[allow(deprecated)] }
+    });
+
+    let required: Vec<&Parameter> = operation.parameters.iter().filter(|p| p.required).collect();
+    let optional: Vec<&Parameter> = operation
+        .parameters
+        .iter()
+        .filter(|p| !p.required)
+        .collect();
+
+    let struct_fields = operation.parameters.iter().map(|parameter| {
+        let name = ident(&parameter.rust_name);
+        let ty = stored_type(api, parameter);
+        quote! { #name: #ty, }
+    });
+    let new_params = required.iter().map(|parameter| {
+        let name = ident(&parameter.rust_name);
+        let ty = argument_type(api, parameter);
+        quote! { #name: #ty }
+    });
+    let new_inits = operation.parameters.iter().map(|parameter| {
+        let name = ident(&parameter.rust_name);
+        if parameter.required {
+            let value = into_stored(parameter, quote! { #name });
+            quote! { #name: #value }
+        } else {
+            quote! { #name: None }
+        }
+    });
+    let new_docs = new_docs(&required);
+    let setters = optional.iter().map(|parameter| setter(api, parameter));
+    let getters = operation
+        .parameters
+        .iter()
+        .map(|parameter| getter(api, parameter));
+    let rules: Vec<TokenStream> = operation.parameters.iter().filter_map(rule_const).collect();
+    let checks = operation.parameters.iter().filter_map(check);
+    let path = path_expression(operation);
+    let query_pushes = pushes(operation, ParameterLocation::Query, &format_ident!("query"));
+    let header_pushes = pushes(
+        operation,
+        ParameterLocation::Header,
+        &format_ident!("headers"),
+    );
+    let query_mut = (!query_pushes.is_empty()).then(|| quote! { mut });
+    let headers_mut = (!header_pushes.is_empty()).then(|| quote! { mut });
+    let method = format_ident!("{}", operation.method.as_str());
+    let accept = match &operation.success.media_type {
+        Some(media_type) => quote! { Some(#media_type) },
+        None => quote! { None },
+    };
+    let operation_id = &operation.operation_id;
+    let template = operation.path.to_string();
+    let success_statuses = operation
+        .success
+        .statuses
+        .iter()
+        .map(|&status| Literal::u16_unsuffixed(status));
+    let error_statuses = operation
+        .errors
+        .iter()
+        .map(|error| Literal::u16_unsuffixed(error.status));
+    let error_body = match &operation.error_body {
+        Some(ty) => type_tokens(&api.types, ty),
+        None => quote! { serde_json::Value },
+    };
+    let envelope = match operation
+        .parameters
+        .iter()
+        .find(|p| p.switches_envelope && p.ty == ParameterType::Boolean)
+    {
+        Some(parameter) => {
+            let name = ident(&parameter.rust_name);
+            if parameter.required {
+                quote! { self.#name }
+            } else {
+                quote! { self.#name == Some(true) }
+            }
+        }
+        None => quote! { false },
+    };
+    let (output, parse) = match &operation.success.body {
+        Some(body) => {
+            let body = type_tokens(&api.types, body);
+            (body, runtime("parse_json_response"))
+        }
+        None => (quote! { () }, runtime("parse_empty_response")),
+    };
+    let response_error = runtime("ResponseError");
+    let build_error = runtime("BuildError");
+    let parameter_error = runtime("ParameterError");
+    let response_spec = runtime("ResponseSpec");
+    let query_type = runtime("Query");
+    let headers_type = runtime("Headers");
+    let build_request = runtime("build_request");
+    let parse_docs = parse_docs(operation);
+
+    quote! {
+        #type_docs
+        #deprecated
+        #[derive(Debug, Clone, PartialEq)]
+        #[must_use = "a request does nothing until it is built and sent"]
+        pub struct #request_type {
+            #(#struct_fields)*
+        }
+
+        #allow_deprecated
+        impl #request_type {
+            /// The operationId in the spec.
+            pub const OPERATION_ID: &'static str = #operation_id;
+            /// The HTTP method.
+            pub const METHOD: http::Method = http::Method::#method;
+            /// The path template, as the spec gives it.
+            pub const PATH_TEMPLATE: &'static str = #template;
+
+            #new_docs
+            pub fn new(#(#new_params),*) -> Self {
+                Self { #(#new_inits),* }
+            }
+
+            #(#setters)*
+
+            #(#getters)*
+
+            /// Checks every parameter against the spec's rules, without building anything.
+            ///
+            /// # Errors
+            ///
+            /// The first parameter that breaks a rule, with its value and the rule.
+            pub fn validate(&self) -> Result<(), #parameter_error> {
+                #(#checks)*
+                Ok(())
+            }
+
+            /// Builds the HTTP request against `base_url` (such as `https://cloud.mongodb.com`),
+            /// after checking every parameter: no request exists for invalid input.
+            ///
+            /// # Errors
+            ///
+            /// A parameter that breaks a rule of the spec, or a base URL that cannot be one.
+            pub fn build_request(&self, base_url: &str) -> Result<http::Request<Vec<u8>>, #build_error> {
+                self.validate()?;
+                let path = #path;
+                let #query_mut query = #query_type::new();
+                #(#query_pushes)*
+                let #headers_mut headers = #headers_type::new();
+                #(#header_pushes)*
+                #build_request(Self::METHOD, base_url, &path, &query, &headers, #accept)
+            }
+
+            #parse_docs
+            pub fn parse_response<B: AsRef<[u8]>>(
+                &self,
+                response: &http::Response<B>,
+            ) -> Result<#output, #response_error<#error_body>> {
+                let spec = #response_spec {
+                    success: &[#(#success_statuses),*],
+                    documented_errors: &[#(#error_statuses),*],
+                    enveloped: #envelope,
+                };
+                #parse(response, &spec)
+            }
+        }
+
+        #(#rules)*
+    }
+}
+
+fn request_docs(operation: &Operation) -> TokenStream {
+    let title = operation
+        .summary
+        .clone()
+        .unwrap_or_else(|| operation.operation_id.clone());
+    let mut paragraphs = vec![
+        title,
+        format!(
+            "`{} {}` (operationId `{}`).",
+            operation.method.as_str(),
+            operation.path,
+            operation.operation_id
+        ),
+    ];
+    if let Some(description) = &operation.description {
+        paragraphs.push(description.clone());
+    }
+    if let Some(note) = deprecation_note(operation) {
+        paragraphs.push(format!("**Deprecated.** {note}"));
+    }
+    if let Some(url) = &operation.reference_url {
+        paragraphs.push(format!("Atlas reference: <{url}>"));
+    }
+    doc_paragraphs(paragraphs.iter().map(String::as_str))
+}
+
+/// The sentence that says when the operation goes away and what to call instead.
+fn deprecation_note(operation: &Operation) -> Option<String> {
+    let deprecation = operation.deprecation.as_ref()?;
+    let mut sentences = Vec::new();
+    if let Some(sunset) = &deprecation.sunset {
+        sentences.push(format!("Atlas sunsets this operation in {sunset}."));
+    } else if deprecation.deprecated {
+        sentences.push("Atlas deprecated this operation.".to_owned());
+    }
+    if let Some(replacement) = &deprecation.replacement {
+        sentences.push(match &replacement.fn_name {
+            Some(fn_name) => format!("Use `{fn_name}` ({}) instead.", replacement.operation_id),
+            None => format!("Use {} instead.", replacement.operation_id),
+        });
+    }
+    Some(sentences.join(" "))
+}
+
+fn deprecated_attr(operation: &Operation) -> Option<TokenStream> {
+    let deprecation = operation.deprecation.as_ref()?;
+    if !deprecation.deprecated {
+        return None;
+    }
+    let note = deprecation_note(operation)?;
+    Some(quote! { #[deprecated(note = #note)] })
+}
+
+fn new_docs(required: &[&Parameter]) -> TokenStream {
+    let mut text = String::from("Starts a request with its required parameters.");
+    if !required.is_empty() {
+        text.push_str("\n\n");
+        for parameter in required {
+            text.push_str(&format!(
+                "- `{}`: {}\n",
+                parameter.rust_name.trim_start_matches("r#"),
+                rules_sentence(parameter)
+            ));
+        }
+    }
+    doc_attrs(&text)
+}
+
+fn rules_sentence(parameter: &Parameter) -> String {
+    let mut sentence = format!(
+        "{} parameter `{}`",
+        location_word(parameter.location),
+        parameter.wire_name
+    );
+    let rules = rules_text(&parameter.constraints);
+    if !rules.is_empty() {
+        sentence.push_str(&format!("; {rules}"));
+    }
+    sentence.push('.');
+    sentence
+}
+
+fn location_word(location: ParameterLocation) -> &'static str {
+    match location {
+        ParameterLocation::Path => "path",
+        ParameterLocation::Query => "query",
+        ParameterLocation::Header => "header",
+    }
+}
+
+fn rules_text(constraints: &Constraints) -> String {
+    let mut rules = Vec::new();
+    if let Some(pattern) = &constraints.pattern {
+        rules.push(format!("must match `{pattern}`"));
+    }
+    match (constraints.min_length, constraints.max_length) {
+        (Some(min), Some(max)) if min == max => rules.push(format!("exactly {min} characters")),
+        (Some(min), Some(max)) => rules.push(format!("{min} to {max} characters")),
+        (Some(min), None) => rules.push(format!("at least {min} characters")),
+        (None, Some(max)) => rules.push(format!("at most {max} characters")),
+        (None, None) => {}
+    }
+    match (constraints.minimum, constraints.maximum) {
+        (Some(min), Some(max)) => rules.push(format!("from {min} to {max}")),
+        (Some(min), None) => rules.push(format!("at least {min}")),
+        (None, Some(max)) => rules.push(format!("at most {max}")),
+        (None, None) => {}
+    }
+    rules.join(", ")
+}
+
+fn setter(api: &Api, parameter: &Parameter) -> TokenStream {
+    let name = ident(&parameter.rust_name);
+    let ty = argument_type(api, parameter);
+    let mut text = parameter.docs.clone().unwrap_or_default();
+    text.push_str(&format!("\n\nSets the {}", rules_sentence(parameter)));
+    if let Some(default) = &parameter.default {
+        text.push_str(&format!(" Atlas uses `{default}` when it is not set."));
+    }
+    let docs = doc_attrs(&text);
+    let deprecated = parameter.deprecated.then(|| quote! { #[deprecated] });
+    let value = into_stored(parameter, quote! { #name });
+    quote! {
+        #docs
+        #deprecated
+        pub fn #name(mut self, #name: #ty) -> Self {
+            self.#name = Some(#value);
+            self
+        }
+    }
+}
+
+/// A read accessor per parameter, named `<parameter>_value` so it never clashes with a setter.
+fn getter(api: &Api, parameter: &Parameter) -> TokenStream {
+    let field = ident(&parameter.rust_name);
+    let name = format_ident!("{}_value", parameter.rust_name.trim_start_matches("r#"));
+    let doc = format!(" The `{}` parameter as set.", parameter.wire_name);
+    let value_type = match &parameter.ty {
+        ParameterType::String => quote! { &str },
+        ParameterType::Enum(id) => {
+            let ty = type_tokens(&api.types, &TypeRef::Named(*id));
+            quote! { &#ty }
+        }
+        other => scalar_type(other),
+    };
+    let by_reference = matches!(parameter.ty, ParameterType::String | ParameterType::Enum(_));
+    let (ty, body) = match (parameter.required, by_reference) {
+        (true, true) => (value_type, quote! { &self.#field }),
+        (true, false) => (value_type, quote! { self.#field }),
+        (false, true) if parameter.ty == ParameterType::String => {
+            (quote! { Option<&str> }, quote! { self.#field.as_deref() })
+        }
+        (false, true) => (
+            quote! { Option<#value_type> },
+            quote! { self.#field.as_ref() },
+        ),
+        (false, false) => (quote! { Option<#value_type> }, quote! { self.#field }),
+    };
+    quote! {
+        #[doc = #doc]
+        pub fn #name(&self) -> #ty {
+            #body
+        }
+    }
+}
+
+fn scalar_type(ty: &ParameterType) -> TokenStream {
+    match ty {
+        ParameterType::Boolean => quote! { bool },
+        ParameterType::I32 => quote! { i32 },
+        ParameterType::I64 => quote! { i64 },
+        ParameterType::F64 => quote! { f64 },
+        ParameterType::String | ParameterType::Enum(_) => quote! { String },
+    }
+}
+
+fn value_type(api: &Api, parameter: &Parameter) -> TokenStream {
+    match &parameter.ty {
+        ParameterType::Enum(id) => type_tokens(&api.types, &TypeRef::Named(*id)),
+        other => scalar_type(other),
+    }
+}
+
+fn stored_type(api: &Api, parameter: &Parameter) -> TokenStream {
+    let ty = value_type(api, parameter);
+    if parameter.required {
+        ty
+    } else {
+        quote! { Option<#ty> }
+    }
+}
+
+fn argument_type(api: &Api, parameter: &Parameter) -> TokenStream {
+    match &parameter.ty {
+        ParameterType::String => quote! { impl Into<String> },
+        _ => value_type(api, parameter),
+    }
+}
+
+/// Strings arrive as `impl Into<String>`; every other argument already has the stored type.
+fn into_stored(parameter: &Parameter, argument: TokenStream) -> TokenStream {
+    if parameter.ty == ParameterType::String {
+        quote! { #argument.into() }
+    } else {
+        argument
+    }
+}
+
+fn rule_const_name(parameter: &Parameter) -> proc_macro2::Ident {
+    format_ident!(
+        "{}_RULES",
+        parameter
+            .rust_name
+            .trim_start_matches("r#")
+            .trim_end_matches('_')
+            .to_uppercase()
+    )
+}
+
+/// The parameter's rules as data; the runtime checks them.
+fn rule_const(parameter: &Parameter) -> Option<TokenStream> {
+    if parameter.constraints.is_empty() {
+        return None;
+    }
+    let name = rule_const_name(parameter);
+    let wire = &parameter.wire_name;
+    let rust = parameter.rust_name.trim_start_matches("r#");
+    let location = format_ident!(
+        "{}",
+        match parameter.location {
+            ParameterLocation::Path => "Path",
+            ParameterLocation::Query => "Query",
+            ParameterLocation::Header => "Header",
+        }
+    );
+    let constraints = &parameter.constraints;
+    let option = |value: Option<TokenStream>| match value {
+        Some(value) => quote! { Some(#value) },
+        None => quote! { None },
+    };
+    let pattern = option(constraints.pattern.as_ref().map(|p| quote! { #p }));
+    let min_length = option(
+        constraints
+            .min_length
+            .map(|n| Literal::usize_unsuffixed(n).into_token_stream()),
+    );
+    let max_length = option(
+        constraints
+            .max_length
+            .map(|n| Literal::usize_unsuffixed(n).into_token_stream()),
+    );
+    let minimum = option(
+        constraints
+            .minimum
+            .map(|n| Literal::i64_unsuffixed(n).into_token_stream()),
+    );
+    let maximum = option(
+        constraints
+            .maximum
+            .map(|n| Literal::i64_unsuffixed(n).into_token_stream()),
+    );
+    let rules = runtime("Rules");
+    let parameter_name = runtime("ParameterName");
+    let location_type = runtime("ParameterLocation");
+    Some(quote! {
+        const #name: #rules = #rules {
+            parameter: #parameter_name { wire: #wire, rust: #rust, location: #location_type::#location },
+            pattern: #pattern,
+            min_length: #min_length,
+            max_length: #max_length,
+            minimum: #minimum,
+            maximum: #maximum,
+        };
+    })
+}
+
+fn check(parameter: &Parameter) -> Option<TokenStream> {
+    if parameter.constraints.is_empty() {
+        return None;
+    }
+    let rules = rule_const_name(parameter);
+    let field = ident(&parameter.rust_name);
+    let method = match parameter.ty {
+        ParameterType::String => quote! { check_str },
+        ParameterType::I32 | ParameterType::I64 => quote! { check_integer },
+        _ => return None,
+    };
+    let value = match parameter.ty {
+        ParameterType::String => quote! { value },
+        _ => quote! { i64::from(*value) },
+    };
+    Some(if parameter.required {
+        quote! { { let value = &self.#field; #rules.#method(#value)?; } }
+    } else {
+        quote! { if let Some(value) = &self.#field { #rules.#method(#value)?; } }
+    })
+}
+
+/// The path as one `concat` of literals and percent-encoded parameters: no `format!`, whose
+/// arguments the formatter would leave unformatted.
+fn path_expression(operation: &Operation) -> TokenStream {
+    let encode = runtime("encode_path_segment");
+    let pieces = operation.path.parts.iter().map(|part| match part {
+        PathPart::Literal(text) => quote! { #text },
+        PathPart::Parameter(wire) => {
+            let parameter = operation
+                .parameters
+                .iter()
+                .find(|p| p.location == ParameterLocation::Path && &p.wire_name == wire);
+            match parameter {
+                Some(parameter) if parameter.ty == ParameterType::String => {
+                    let field = ident(&parameter.rust_name);
+                    quote! { &#encode(&self.#field) }
+                }
+                Some(parameter) => {
+                    let field = ident(&parameter.rust_name);
+                    quote! { &#encode(&self.#field.to_string()) }
+                }
+                // Lowering guarantees every placeholder is declared.
+                None => quote! { "" },
+            }
+        }
+    });
+    quote! { [#(#pieces),*].concat() }
+}
+
+fn pushes(
+    operation: &Operation,
+    location: ParameterLocation,
+    target: &proc_macro2::Ident,
+) -> Vec<TokenStream> {
+    operation
+        .parameters
+        .iter()
+        .filter(|p| p.location == location)
+        .map(|parameter| {
+            let field = ident(&parameter.rust_name);
+            let wire = &parameter.wire_name;
+            if parameter.required {
+                quote! { #target.push(#wire, &self.#field); }
+            } else {
+                quote! { if let Some(value) = &self.#field { #target.push(#wire, value); } }
+            }
+        })
+        .collect()
+}
+
+fn parse_docs(operation: &Operation) -> TokenStream {
+    let mut text = String::from(
+        "Reads the response to this request: the typed body for a documented success status.\n\n# Errors\n\n",
+    );
+    if operation.errors.is_empty() {
+        text.push_str("- [`ResponseError::UnexpectedStatus`](crate::runtime::ResponseError::UnexpectedStatus) for any status the spec does not document as a success.\n");
+    } else {
+        let statuses: Vec<String> = operation
+            .errors
+            .iter()
+            .map(|e| format!("{} ({})", e.status, e.description.trim_end_matches('.')))
+            .collect();
+        text.push_str(&format!(
+            "- [`ResponseError::Api`](crate::runtime::ResponseError::Api) with the parsed error body for the documented statuses: {}.\n",
+            statuses.join(", ")
+        ));
+        text.push_str("- [`ResponseError::UnexpectedStatus`](crate::runtime::ResponseError::UnexpectedStatus) with the status and raw body for any other status.\n");
+    }
+    text.push_str("- [`ResponseError::Decode`](crate::runtime::ResponseError::Decode) when the body does not decode, keeping status and body.");
+    doc_attrs(&text)
+}

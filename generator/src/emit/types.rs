@@ -1,0 +1,243 @@
+//! Models: one module per named type, structs and string enums built for API evolution.
+
+use super::docs::doc_attrs;
+use super::ident;
+use crate::ir::{
+    Field, Primitive, StringEnum, StructType, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace,
+};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// The Rust type for a use of a type, as seen from any module of the crate.
+pub fn type_tokens(types: &TypeSpace, ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::Named(id) => {
+            let name = format_ident!("{}", types.get(*id).rust_name);
+            quote! { crate::models::#name }
+        }
+        TypeRef::Primitive(primitive) => match primitive {
+            Primitive::String => quote! { String },
+            Primitive::DateTime => quote! { chrono::DateTime<chrono::Utc> },
+            Primitive::Date => quote! { chrono::NaiveDate },
+            Primitive::Boolean => quote! { bool },
+            Primitive::I32 => quote! { i32 },
+            Primitive::I64 => quote! { i64 },
+            Primitive::F32 => quote! { f32 },
+            Primitive::F64 => quote! { f64 },
+        },
+        TypeRef::List(items) => {
+            let items = type_tokens(types, items);
+            quote! { Vec<#items> }
+        }
+        TypeRef::Map(values) => {
+            let values = type_tokens(types, values);
+            quote! { std::collections::BTreeMap<String, #values> }
+        }
+        TypeRef::Any => quote! { serde_json::Value },
+    }
+}
+
+/// The body of `src/models/<type>.rs`.
+pub fn model_module(types: &TypeSpace, id: TypeId) -> TokenStream {
+    let def = types.get(id);
+    match &def.kind {
+        TypeKind::Struct(structure) => struct_tokens(types, id, def, structure),
+        TypeKind::StringEnum(string_enum) => enum_tokens(def, string_enum),
+        TypeKind::Alias(target) => {
+            let name = format_ident!("{}", def.rust_name);
+            let docs = def.docs.as_deref().map(doc_attrs);
+            let target = type_tokens(types, target);
+            quote! {
+                #docs
+                pub type #name = #target;
+            }
+        }
+    }
+}
+
+fn struct_tokens(
+    types: &TypeSpace,
+    id: TypeId,
+    def: &TypeDef,
+    structure: &StructType,
+) -> TokenStream {
+    let name = format_ident!("{}", def.rust_name);
+    let docs = def.docs.as_deref().map(doc_attrs);
+    let deprecated = def.deprecated.then(|| quote! { #[deprecated] });
+    let fields = structure.fields.iter().map(|field| {
+        let field_name = ident(&field.rust_name);
+        let ty = field_type(types, id, field);
+        let docs = field.docs.as_deref().map(doc_attrs);
+        let rename = (field.rust_name.trim_start_matches("r#") != field.wire_name).then(|| {
+            let wire = &field.wire_name;
+            quote! { rename = #wire, }
+        });
+        let skip = (!field.required).then(|| quote! { skip_serializing_if = "Option::is_none", });
+        let serde =
+            (rename.is_some() || skip.is_some()).then(|| quote! { #[serde(#rename #skip)] });
+        let deprecated = field.deprecated.then(|| quote! { #[deprecated] });
+        quote! {
+            #docs
+            #deprecated
+            #serde
+            pub #field_name: #ty,
+        }
+    });
+    let required: Vec<&Field> = structure
+        .fields
+        .iter()
+        .filter(|field| field.required)
+        .collect();
+    let derive_default = required.is_empty().then(|| quote! { Default, });
+    let constructor = (!required.is_empty()).then(|| {
+        let params = required.iter().map(|field| {
+            let field_name = ident(&field.rust_name);
+            let ty = field_type(types, id, field);
+            quote! { #field_name: #ty }
+        });
+        let inits = structure.fields.iter().map(|field| {
+            let field_name = ident(&field.rust_name);
+            if field.required {
+                quote! { #field_name }
+            } else {
+                quote! { #field_name: None }
+            }
+        });
+        let allow_deprecated = structure
+            .fields
+            .iter()
+            .any(|f| f.deprecated)
+            .then(|| quote! { #[allow(deprecated)] });
+        quote! {
+            impl #name {
+                /// Creates a value with the required fields; the optional ones start as `None`.
+                #allow_deprecated
+                pub fn new(#(#params),*) -> Self {
+                    Self { #(#inits),* }
+                }
+            }
+        }
+    });
+    quote! {
+        #docs
+        ///
+        /// Marked `#[non_exhaustive]` so that fields Atlas adds later are not a breaking change;
+        /// build values with `new` or `Default` and assign the public fields.
+        #deprecated
+        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize, serde::Deserialize)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        #constructor
+    }
+}
+
+fn field_type(types: &TypeSpace, owner: TypeId, field: &Field) -> TokenStream {
+    let mut ty = type_tokens(types, &field.ty);
+    if reaches(types, &field.ty, owner, &mut Vec::new()) {
+        ty = quote! { Box<#ty> };
+    }
+    if field.required {
+        ty
+    } else {
+        quote! { Option<#ty> }
+    }
+}
+
+/// Whether a field of this type leads back to `owner` without passing through a `Vec` or map,
+/// in which case the field must be boxed for the struct to have a finite size.
+fn reaches(types: &TypeSpace, ty: &TypeRef, owner: TypeId, seen: &mut Vec<TypeId>) -> bool {
+    let TypeRef::Named(id) = ty else {
+        return false;
+    };
+    if *id == owner {
+        return true;
+    }
+    if seen.contains(id) {
+        return false;
+    }
+    seen.push(*id);
+    match &types.get(*id).kind {
+        TypeKind::Struct(structure) => structure
+            .fields
+            .iter()
+            .any(|field| reaches(types, &field.ty, owner, seen)),
+        TypeKind::Alias(target) => reaches(types, target, owner, seen),
+        TypeKind::StringEnum(_) => false,
+    }
+}
+
+fn enum_tokens(def: &TypeDef, string_enum: &StringEnum) -> TokenStream {
+    let name = format_ident!("{}", def.rust_name);
+    let docs = def.docs.as_deref().map(doc_attrs);
+    let fallback = format_ident!("{}", string_enum.fallback_variant);
+    let variants: Vec<_> = string_enum
+        .variants
+        .iter()
+        .map(|variant| format_ident!("{}", variant.rust_name))
+        .collect();
+    let wire_values: Vec<&str> = string_enum
+        .variants
+        .iter()
+        .map(|variant| variant.wire_value.as_str())
+        .collect();
+    let variant_docs = wire_values.iter().map(|wire| format!(" `{wire}`"));
+    let fallback_doc = format!(
+        " [`{}::{}`] and serializes back unchanged.",
+        def.rust_name, string_enum.fallback_variant
+    );
+    quote! {
+        #docs
+        ///
+        /// Atlas adds values over time: a value this crate does not list deserializes into
+        #[doc = #fallback_doc]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde_with::SerializeDisplay, serde_with::DeserializeFromStr)]
+        #[non_exhaustive]
+        pub enum #name {
+            #( #[doc = #variant_docs] #variants, )*
+            /// A value the spec did not list when this crate was generated, kept as sent.
+            #fallback(String),
+        }
+
+        impl #name {
+            /// The values the spec lists, in wire form.
+            pub const KNOWN_VALUES: &'static [&'static str] = &[#(#wire_values),*];
+
+            /// The value in wire form.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( Self::#variants => #wire_values, )*
+                    Self::#fallback(value) => value,
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for #name {
+            type Err = std::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(match value {
+                    #( #wire_values => Self::#variants, )*
+                    other => Self::#fallback(other.to_owned()),
+                })
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value.parse() {
+                    Ok(parsed) => parsed,
+                    Err(never) => match never {},
+                }
+            }
+        }
+    }
+}

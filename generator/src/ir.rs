@@ -1,0 +1,286 @@
+//! The typed intermediate representation between the spec and the emitted code.
+//!
+//! Types live in an arena (`TypeSpace`) and refer to each other by `TypeId`, never by name, so
+//! recursive schemas need no special casing. Every item keeps both its wire name and its Rust
+//! name; emitters never derive names themselves.
+
+use crate::diagnostics::JsonPointer;
+use crate::path_template::PathTemplate;
+
+/// The whole API, ready to emit.
+#[derive(Debug, Clone)]
+pub struct Api {
+    pub title: String,
+    pub description: Option<String>,
+    pub version: String,
+    /// The first server URL of the spec, the client's default base URL.
+    pub default_base_url: Option<String>,
+    pub types: TypeSpace,
+    /// Sorted by operationId.
+    pub operations: Vec<Operation>,
+    pub security_schemes: Vec<SecurityScheme>,
+}
+
+/// Index of a type in the `TypeSpace`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub(crate) usize);
+
+/// All named types of the API.
+#[derive(Debug, Clone, Default)]
+pub struct TypeSpace {
+    types: Vec<TypeDef>,
+}
+
+impl TypeSpace {
+    pub(crate) fn reserve(&mut self, placeholder: TypeDef) -> TypeId {
+        self.types.push(placeholder);
+        TypeId(self.types.len() - 1)
+    }
+
+    pub(crate) fn set_kind(&mut self, id: TypeId, kind: TypeKind) {
+        self.types[id.0].kind = kind;
+    }
+
+    pub(crate) fn set_docs(&mut self, id: TypeId, docs: Option<String>, deprecated: bool) {
+        let def = &mut self.types[id.0];
+        def.docs = docs;
+        def.deprecated = deprecated;
+    }
+
+    pub fn get(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.0]
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (TypeId, &TypeDef)> {
+        self.types
+            .iter()
+            .enumerate()
+            .map(|(index, def)| (TypeId(index), def))
+    }
+}
+
+/// A named Rust type generated from a component schema or an inline schema.
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// The Rust type name, e.g. `BackupSnapshot` or `BackupSnapshotPartTypeName`.
+    pub rust_name: String,
+    /// The module file stem, e.g. `backup_snapshot`.
+    pub module_name: String,
+    /// Where the schema is defined.
+    pub origin: JsonPointer,
+    pub docs: Option<String>,
+    pub deprecated: bool,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    Struct(StructType),
+    StringEnum(StringEnum),
+    /// A named schema that is just another type, e.g. `type: array` at component level.
+    Alias(TypeRef),
+}
+
+#[derive(Debug, Clone)]
+pub struct StructType {
+    pub fields: Vec<Field>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub wire_name: String,
+    pub rust_name: String,
+    pub ty: TypeRef,
+    pub required: bool,
+    /// The server fills this field; it is never demanded from a client.
+    pub read_only: bool,
+    pub docs: Option<String>,
+    pub deprecated: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct StringEnum {
+    pub variants: Vec<EnumVariant>,
+    /// The name of the variant that keeps values the spec does not list.
+    pub fallback_variant: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumVariant {
+    pub wire_value: String,
+    pub rust_name: String,
+}
+
+/// A use of a type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeRef {
+    Named(TypeId),
+    Primitive(Primitive),
+    List(Box<TypeRef>),
+    /// A JSON object with arbitrary keys, values of the given type.
+    Map(Box<TypeRef>),
+    /// Any JSON value.
+    Any,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Primitive {
+    String,
+    /// `format: date-time`.
+    DateTime,
+    /// `format: date`.
+    Date,
+    Boolean,
+    I32,
+    I64,
+    F32,
+    F64,
+}
+
+/// One API operation.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    pub operation_id: String,
+    /// Snake-case method name, e.g. `list_legacy_snapshots`.
+    pub fn_name: String,
+    /// The request builder type, e.g. `ListLegacySnapshotsRequest`.
+    pub request_type: String,
+    /// The module file stem.
+    pub module_name: String,
+    pub origin: JsonPointer,
+    pub method: Method,
+    pub path: PathTemplate,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub tags: Vec<String>,
+    pub reference_url: Option<String>,
+    pub deprecation: Option<Deprecation>,
+    /// Path parameters in template order, then query and header parameters in spec order.
+    pub parameters: Vec<Parameter>,
+    pub success: SuccessResponse,
+    /// Documented non-2xx responses, sorted by status.
+    pub errors: Vec<ErrorResponse>,
+    /// The type every documented error body shares, if any error has a body.
+    pub error_body: Option<TypeRef>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Method {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Patch,
+    Head,
+    Options,
+    Trace,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Patch => "PATCH",
+            Method::Head => "HEAD",
+            Method::Options => "OPTIONS",
+            Method::Trace => "TRACE",
+        }
+    }
+}
+
+/// Why and until when an operation is deprecated, and what replaces it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Deprecation {
+    /// `deprecated: true` in the spec.
+    pub deprecated: bool,
+    /// `x-sunset`: when Atlas removes the operation, as the spec gives it (e.g. `2026-01`).
+    pub sunset: Option<String>,
+    pub replacement: Option<Replacement>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replacement {
+    pub operation_id: String,
+    /// The generated method of the replacement, when the spec has that operation too.
+    pub fn_name: Option<String>,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParameterLocation {
+    Path,
+    Query,
+    Header,
+}
+
+#[derive(Debug, Clone)]
+pub struct Parameter {
+    pub wire_name: String,
+    pub rust_name: String,
+    pub location: ParameterLocation,
+    pub required: bool,
+    pub ty: ParameterType,
+    pub constraints: Constraints,
+    /// The default the server applies when the parameter is absent, rendered for docs.
+    pub default: Option<String>,
+    pub docs: Option<String>,
+    /// Example value from the spec, rendered as the wire string.
+    pub example: Option<String>,
+    pub deprecated: bool,
+    /// `x-response-envelope`: when true, the server wraps the response in an envelope.
+    pub switches_envelope: bool,
+}
+
+/// The Rust types a parameter can take.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParameterType {
+    String,
+    Boolean,
+    I32,
+    I64,
+    F64,
+    /// A string enum defined in the type space.
+    Enum(TypeId),
+}
+
+/// Validation rules checked before a request is built.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    pub pattern: Option<String>,
+    pub min_length: Option<usize>,
+    pub max_length: Option<usize>,
+    pub minimum: Option<i64>,
+    pub maximum: Option<i64>,
+}
+
+impl Constraints {
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SuccessResponse {
+    /// The documented 2xx statuses.
+    pub statuses: Vec<u16>,
+    /// The media type sent in `Accept`, when the success response has a body.
+    pub media_type: Option<String>,
+    /// `None` for operations whose success has no body (204).
+    pub body: Option<TypeRef>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ErrorResponse {
+    pub status: u16,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecurityScheme {
+    HttpDigest { name: String },
+    HttpBearer { name: String },
+    OAuthClientCredentials { name: String, token_url: String },
+}

@@ -1,0 +1,155 @@
+//! Generates a Rust client crate from a curated OpenAPI 3.0 description of the MongoDB Atlas
+//! Admin API.
+//!
+//! The pipeline has one module per stage, with a gate between stages that reports every
+//! problem found so far:
+//!
+//! 1. [`load`]: spec text into an `openapiv3` document;
+//! 2. [`lower`]: the document into the typed [`ir`], with every semantic check;
+//! 3. [`emit`]: the IR into token streams, one per module;
+//! 4. [`format`](mod@format): tokens into formatted source with the generated header.
+//!
+//! Writing files is the caller's business (see the `xtask` crate): this crate does no I/O.
+
+pub mod diagnostics;
+pub mod emit;
+pub mod format;
+pub mod ir;
+pub mod load;
+pub mod lower;
+pub mod naming;
+pub mod path_template;
+
+use diagnostics::{Diagnostic, Diagnostics, JsonPointer};
+
+/// A spec to generate from: its text, and the name used in headers and error messages.
+#[derive(Debug, Clone, Copy)]
+pub struct SpecSource<'a> {
+    /// How to name the spec, e.g. `spec/atlas-snapshots.yaml`.
+    pub name: &'a str,
+    pub text: &'a str,
+}
+
+/// Settings that do not come from the spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// The package name of the generated crate, e.g. `atlas-snapshots`.
+    pub crate_name: String,
+    pub crate_version: String,
+}
+
+impl Options {
+    /// Options for a crate named after the spec file: `spec/atlas-snapshots.yaml` gives
+    /// `atlas-snapshots`.
+    pub fn for_spec(spec_name: &str) -> Self {
+        let stem = spec_name
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or(spec_name)
+            .split('.')
+            .next()
+            .unwrap_or_default();
+        let crate_name: String = stem
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        let crate_name = crate_name.trim_matches('-');
+        Self {
+            crate_name: if crate_name.is_empty()
+                || crate_name.starts_with(|c: char| c.is_ascii_digit())
+            {
+                format!("api-{crate_name}")
+            } else {
+                crate_name.to_owned()
+            },
+            crate_version: "0.1.0".to_owned(),
+        }
+    }
+}
+
+/// One file of the generated crate, by path relative to the crate root (with `/`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedFile {
+    pub path: String,
+    pub contents: String,
+}
+
+/// Everything a run produces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generation {
+    /// The generated files, sorted by path.
+    pub files: Vec<GeneratedFile>,
+    /// Folders that hold only generated files: a file there that the run did not produce is
+    /// stale and goes away.
+    pub owned_dirs: Vec<String>,
+}
+
+/// Runs the whole pipeline: the same spec and options always give byte-identical files.
+pub fn generate(spec: SpecSource<'_>, options: &Options) -> Result<Generation, Diagnostics> {
+    let fail = |items: Vec<Diagnostic>| Diagnostics::new(spec.name, items);
+    let document = load::load(spec.text).map_err(fail)?;
+    let api = lower::lower(&document).map_err(fail)?;
+    let rust_header = format::header("//", spec.name);
+    let toml_header = format::header("#", spec.name);
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for file in emit::emit(&api, options) {
+        match file {
+            emit::EmittedFile::Rust { path, tokens } => match format::rust_file(tokens, &rust_header) {
+                Ok(contents) => files.push(GeneratedFile { path, contents }),
+                Err(error) => problems.push(Diagnostic::new(
+                    &JsonPointer::root(),
+                    format!("internal error: the code generated for {path} does not parse ({error}); please report it with the spec"),
+                )),
+            },
+            emit::EmittedFile::Text { path, text } => files.push(GeneratedFile {
+                path,
+                contents: format!("{toml_header}\n{text}"),
+            }),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(fail(problems));
+    }
+    Ok(Generation {
+        files,
+        owned_dirs: vec!["src/models".to_owned(), "src/operations".to_owned()],
+    })
+}
+
+/// The hand-written runtime the generated code calls into, as committed in `generated/`.
+/// A crate generated into another folder needs these files to build on its own.
+pub fn runtime_files() -> Vec<GeneratedFile> {
+    RUNTIME_FILES
+        .iter()
+        .map(|(path, contents)| GeneratedFile {
+            path: (*path).to_owned(),
+            contents: (*contents).to_owned(),
+        })
+        .collect()
+}
+
+const RUNTIME_FILES: &[(&str, &str)] = &[
+    (
+        "src/runtime/mod.rs",
+        include_str!("../../generated/src/runtime/mod.rs"),
+    ),
+    (
+        "src/runtime/request.rs",
+        include_str!("../../generated/src/runtime/request.rs"),
+    ),
+    (
+        "src/runtime/response.rs",
+        include_str!("../../generated/src/runtime/response.rs"),
+    ),
+    (
+        "src/runtime/validation.rs",
+        include_str!("../../generated/src/runtime/validation.rs"),
+    ),
+];

@@ -1,0 +1,217 @@
+//! Stage 2: the `openapiv3` document lowered into the typed IR, with every semantic check.
+//!
+//! Lowering never stops at the first problem: it records each one with its JSON pointer and
+//! carries on, so a maintainer sees everything wrong with a spec in one run.
+
+mod operations;
+mod schemas;
+
+use crate::diagnostics::{Diagnostic, JsonPointer, Sink};
+use crate::ir::{Api, SecurityScheme, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace};
+use crate::naming;
+use indexmap::IndexMap;
+use openapiv3::{OpenAPI, ReferenceOr};
+use std::collections::BTreeMap;
+
+/// Lowers a loaded document into the IR, or returns every problem found.
+pub fn lower(document: &OpenAPI) -> Result<Api, Vec<Diagnostic>> {
+    let mut lowerer = Lowerer::new(document);
+    lowerer.declare_component_schemas();
+    lowerer.lower_component_schemas();
+    let operations = lowerer.lower_operations();
+    let security_schemes = lowerer.lower_security_schemes();
+    if !lowerer.sink.is_empty() {
+        return Err(lowerer.sink.into_items());
+    }
+    Ok(Api {
+        title: document.info.title.clone(),
+        description: document.info.description.clone(),
+        version: document.info.version.clone(),
+        default_base_url: document.servers.first().map(|server| server.url.clone()),
+        types: lowerer.types,
+        operations,
+        security_schemes,
+    })
+}
+
+struct Lowerer<'doc> {
+    document: &'doc OpenAPI,
+    types: TypeSpace,
+    /// Component schema name -> its type.
+    component_types: BTreeMap<String, TypeId>,
+    /// Inline schemas already lowered, by where they are defined, so a shared component
+    /// parameter yields one type however many operations use it.
+    inline_types: BTreeMap<JsonPointer, TypeId>,
+    /// Rust type name -> where it came from, to report collisions instead of renaming silently.
+    type_names: BTreeMap<String, JsonPointer>,
+    sink: Sink,
+}
+
+impl<'doc> Lowerer<'doc> {
+    fn new(document: &'doc OpenAPI) -> Self {
+        Self {
+            document,
+            types: TypeSpace::default(),
+            component_types: BTreeMap::new(),
+            inline_types: BTreeMap::new(),
+            type_names: BTreeMap::new(),
+            sink: Sink::default(),
+        }
+    }
+
+    fn component_schemas(&self) -> Option<&'doc IndexMap<String, ReferenceOr<openapiv3::Schema>>> {
+        self.document
+            .components
+            .as_ref()
+            .map(|components| &components.schemas)
+    }
+
+    /// Reserves a type for every component schema first, so references (recursive ones too)
+    /// resolve whatever order the schemas come in.
+    fn declare_component_schemas(&mut self) {
+        let Some(schemas) = self.component_schemas() else {
+            return;
+        };
+        for name in schemas.keys() {
+            let pointer = components_pointer("schemas").join(name.clone());
+            if let Some(id) = self.declare_type(naming::type_name(name), &pointer) {
+                self.component_types.insert(name.clone(), id);
+            }
+        }
+    }
+
+    /// Adds a named type to the arena, or reports that its Rust name is taken.
+    fn declare_type(&mut self, rust_name: String, origin: &JsonPointer) -> Option<TypeId> {
+        if let Some(first) = self.type_names.get(&rust_name) {
+            self.sink.error(
+                origin,
+                format!(
+                    "generates the Rust type name {rust_name}, which {first} already generates"
+                ),
+            );
+            return None;
+        }
+        self.type_names.insert(rust_name.clone(), origin.clone());
+        Some(self.types.reserve(TypeDef {
+            module_name: naming::module_name(&rust_name),
+            rust_name,
+            origin: origin.clone(),
+            docs: None,
+            deprecated: false,
+            kind: TypeKind::Alias(TypeRef::Any),
+        }))
+    }
+
+    fn lower_component_schemas(&mut self) {
+        let Some(schemas) = self.component_schemas() else {
+            return;
+        };
+        for (name, schema) in schemas {
+            let Some(&id) = self.component_types.get(name) else {
+                continue;
+            };
+            let pointer = components_pointer("schemas").join(name.clone());
+            self.lower_named_schema(id, schema, &pointer);
+        }
+    }
+
+    fn lower_security_schemes(&mut self) -> Vec<SecurityScheme> {
+        let Some(components) = &self.document.components else {
+            return Vec::new();
+        };
+        let mut schemes = Vec::new();
+        for (name, scheme) in &components.security_schemes {
+            let pointer = components_pointer("securitySchemes").join(name.clone());
+            let ReferenceOr::Item(scheme) = scheme else {
+                self.sink.error(
+                    &pointer,
+                    "a $ref security scheme is not supported; define it inline",
+                );
+                continue;
+            };
+            let name = name.clone();
+            match scheme {
+                openapiv3::SecurityScheme::HTTP { scheme, .. }
+                    if scheme.eq_ignore_ascii_case("digest") =>
+                {
+                    schemes.push(SecurityScheme::HttpDigest { name });
+                }
+                openapiv3::SecurityScheme::HTTP { scheme, .. }
+                    if scheme.eq_ignore_ascii_case("bearer") =>
+                {
+                    schemes.push(SecurityScheme::HttpBearer { name });
+                }
+                openapiv3::SecurityScheme::OAuth2 { flows, .. } => {
+                    match &flows.client_credentials {
+                        Some(flow) => schemes.push(SecurityScheme::OAuthClientCredentials {
+                            name,
+                            token_url: flow.token_url.clone(),
+                        }),
+                        None => self.sink.error(
+                            &pointer.join("flows"),
+                            "only the OAuth 2.0 clientCredentials flow is supported",
+                        ),
+                    }
+                }
+                _ => self.sink.error(
+                    &pointer,
+                    "unsupported security scheme; supported are HTTP digest, HTTP bearer and \
+                     OAuth 2.0 client credentials",
+                ),
+            }
+        }
+        schemes
+    }
+}
+
+fn components_pointer(section: &str) -> JsonPointer {
+    JsonPointer::root().join("components").join(section)
+}
+
+/// Follows `$ref`s into one `components` section, up to a depth that rules out cycles.
+fn resolve_component<'a, T>(
+    item: &'a ReferenceOr<T>,
+    section: &str,
+    map: Option<&'a IndexMap<String, ReferenceOr<T>>>,
+) -> Result<(&'a T, Option<JsonPointer>), String> {
+    let mut current = item;
+    let mut target = None;
+    for _ in 0..16 {
+        match current {
+            ReferenceOr::Item(value) => return Ok((value, target)),
+            ReferenceOr::Reference { reference } => {
+                let name = component_ref_name(reference, section)?;
+                current = map
+                    .and_then(|map| map.get(&name))
+                    .ok_or_else(|| format!("$ref to missing {} {name}", singular(section)))?;
+                target = Some(components_pointer(section).join(name));
+            }
+        }
+    }
+    Err(format!("$ref chain in {section} is too deep or cyclic"))
+}
+
+/// The component name that `#/components/<section>/<name>` refers to.
+fn component_ref_name(reference: &str, section: &str) -> Result<String, String> {
+    let pointer = JsonPointer::parse_local_ref(reference).ok_or_else(|| {
+        format!("$ref {reference:?} is not local; only references into this document are supported")
+    })?;
+    match pointer.tokens() {
+        [components, found, name] if components == "components" && found == section => {
+            Ok(name.clone())
+        }
+        _ => Err(format!(
+            "$ref {reference:?} must point at #/components/{section}/<name>"
+        )),
+    }
+}
+
+fn singular(section: &str) -> &str {
+    match section {
+        "schemas" => "schema",
+        "parameters" => "parameter",
+        "responses" => "response",
+        "requestBodies" => "request body",
+        other => other,
+    }
+}

@@ -1,0 +1,133 @@
+//! Turns wire names into Rust names: the one place where case conversion and escaping happen.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Words Rust reserves in the 2024 edition, strict and reserved alike.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Keywords that cannot be raw identifiers (`r#self` is not allowed).
+const NOT_RAW: &[&str] = &["crate", "self", "Self", "super"];
+
+/// A snake-case identifier for a field, parameter, method or module.
+///
+/// Keywords become raw identifiers (`r#type`), except those Rust forbids as raw, which get a
+/// trailing underscore; a leading digit gets a leading underscore.
+pub fn snake_ident(wire: &str) -> String {
+    let snake = wire.to_snake_case();
+    escape(if snake.is_empty() {
+        "value".to_owned()
+    } else {
+        snake
+    })
+}
+
+/// A file stem for a module: snake case without raw-identifier prefixes.
+pub fn module_name(name: &str) -> String {
+    let snake = name.to_snake_case();
+    if KEYWORDS.contains(&snake.as_str()) || starts_with_digit(&snake) {
+        format!("{snake}_")
+    } else {
+        snake
+    }
+}
+
+/// A type name. Names that already are valid UpperCamel identifiers are kept as the spec spells
+/// them, so `ApiBSONTimestampView` stays recognisable to users of MongoDB's other SDKs.
+pub fn type_name(wire: &str) -> String {
+    if is_upper_camel(wire) {
+        return wire.to_owned();
+    }
+    let camel = wire.to_upper_camel_case();
+    if camel.is_empty() {
+        "Unnamed".to_owned()
+    } else if starts_with_digit(&camel) {
+        format!("T{camel}")
+    } else if camel == "Self" {
+        "Self_".to_owned()
+    } else {
+        camel
+    }
+}
+
+/// A variant name for an enum value: `inProgress` -> `InProgress`, `REPLICA_SET` -> `ReplicaSet`.
+pub fn variant_name(wire: &str) -> String {
+    let camel = wire.to_upper_camel_case();
+    if camel.is_empty() {
+        "Empty".to_owned()
+    } else if starts_with_digit(&camel) {
+        format!("V{camel}")
+    } else if camel == "Self" {
+        "Self_".to_owned()
+    } else {
+        camel
+    }
+}
+
+/// The name of an inline schema, derived from where it sits: `BackupSnapshotPart` + `typeName`.
+pub fn derived_type_name(parent: &str, member: &str) -> String {
+    format!("{}{}", type_name(parent), variant_name(member))
+}
+
+fn is_upper_camel(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|first| first.is_ascii_uppercase())
+        && chars.all(|c| c.is_ascii_alphanumeric())
+        && name != "Self"
+}
+
+fn starts_with_digit(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_digit())
+}
+
+fn escape(snake: String) -> String {
+    if NOT_RAW.contains(&snake.as_str()) {
+        format!("{snake}_")
+    } else if KEYWORDS.contains(&snake.as_str()) {
+        format!("r#{snake}")
+    } else if starts_with_digit(&snake) {
+        format!("_{snake}")
+    } else {
+        snake
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snake_identifiers_escape_keywords() {
+        assert_eq!(snake_ident("groupId"), "group_id");
+        assert_eq!(snake_ident("mongoDBVersion"), "mongo_db_version");
+        assert_eq!(snake_ident("type"), "r#type");
+        assert_eq!(snake_ident("gen"), "r#gen");
+        assert_eq!(snake_ident("self"), "self_");
+        assert_eq!(snake_ident("2fa"), "_2fa");
+        assert_eq!(snake_ident("$"), "value");
+    }
+
+    #[test]
+    fn type_names_keep_valid_spec_spelling() {
+        assert_eq!(type_name("ApiBSONTimestampView"), "ApiBSONTimestampView");
+        assert_eq!(type_name("backup_snapshot"), "BackupSnapshot");
+        assert_eq!(type_name("2fa-config"), "T2faConfig");
+        assert_eq!(
+            derived_type_name("BackupSnapshotPart", "typeName"),
+            "BackupSnapshotPartTypeName"
+        );
+    }
+
+    #[test]
+    fn variant_names_are_upper_camel() {
+        assert_eq!(variant_name("inProgress"), "InProgress");
+        assert_eq!(variant_name("REPLICA_SET"), "ReplicaSet");
+        assert_eq!(variant_name("true"), "True");
+        assert_eq!(variant_name("3DES"), "V3des");
+    }
+}

@@ -1,0 +1,37 @@
+//! The xtask commands as a library, so tests drive exactly what `cargo xtask` runs.
+
+pub mod codegen;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+
+const USAGE: &str = "\
+usage: cargo xtask codegen [--check] [--spec PATH] [--out DIR]
+
+  codegen                regenerate generated/ from spec/atlas-snapshots.yaml
+  codegen --check        change nothing; fail with a diff when generated/ is stale
+  codegen --spec PATH --out DIR
+                         generate a complete crate (runtime included) from any spec
+                         into any folder
+";
+
+/// Runs a command line; `Ok` holds what to print, `Err` the message for a non-zero exit.
+pub fn run(args: &[String]) -> Result<String, String> {
+    match args.split_first() {
+        Some((command, rest)) if command == "codegen" => {
+            let options =
+                codegen::CodegenArgs::parse(rest).map_err(|error| format!("{error}\n\n{USAGE}"))?;
+            codegen::codegen(&workspace_root(), &options)
+        }
+        Some((flag, _)) if flag == "--help" || flag == "-h" => Ok(USAGE.to_owned()),
+        _ => Err(USAGE.to_owned()),
+    }
+}
+
+/// The workspace this xtask belongs to.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
