@@ -11,6 +11,9 @@
 //!
 //! Writing files is the caller's business (see the `xtask` crate): this crate does no I/O.
 
+// A panic on some spec would be a bug the maintainer cannot act on: errors are values here.
+#![warn(clippy::unwrap_used, clippy::expect_used)]
+
 pub mod diagnostics;
 pub mod emit;
 pub mod format;

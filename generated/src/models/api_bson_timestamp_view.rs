@@ -3,8 +3,7 @@
 
 /// BSON timestamp that indicates when the checkpoint token entry in the oplog occurred.
 ///
-/// Marked `#[non_exhaustive]` so that fields Atlas adds later are not a breaking change;
-/// build values with `new` or `Default` and assign the public fields.
+/// Marked `#[non_exhaustive]` so that fields Atlas adds later are not a breaking change; build values with `Default` and assign the public fields.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ApiBSONTimestampView {

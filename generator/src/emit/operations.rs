@@ -38,14 +38,16 @@ pub fn operation_module(api: &Api, operation: &Operation) -> TokenStream {
     });
     let new_inits = operation.parameters.iter().map(|parameter| {
         let name = ident(&parameter.rust_name);
-        if parameter.required {
-            let value = into_stored(parameter, quote! { #name });
-            quote! { #name: #value }
+        if parameter.required && parameter.ty == ParameterType::String {
+            quote! { #name: #name.into() }
+        } else if parameter.required {
+            quote! { #name }
         } else {
             quote! { #name: None }
         }
     });
     let new_docs = new_docs(&required);
+    let derive_default = required.is_empty().then(|| quote! { Default });
     let setters = optional.iter().map(|parameter| setter(api, parameter));
     let getters = operation
         .parameters
@@ -116,7 +118,7 @@ pub fn operation_module(api: &Api, operation: &Operation) -> TokenStream {
     quote! {
         #type_docs
         #deprecated
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(Debug, Clone, PartialEq, #derive_default)]
         #[must_use = "a request does nothing until it is built and sent"]
         pub struct #request_type {
             #(#struct_fields)*
@@ -319,7 +321,11 @@ fn setter(api: &Api, parameter: &Parameter) -> TokenStream {
 /// A read accessor per parameter, named `<parameter>_value` so it never clashes with a setter.
 fn getter(api: &Api, parameter: &Parameter) -> TokenStream {
     let field = ident(&parameter.rust_name);
-    let name = format_ident!("{}_value", parameter.rust_name.trim_start_matches("r#"));
+    let stem = parameter
+        .rust_name
+        .trim_start_matches("r#")
+        .trim_end_matches('_');
+    let name = format_ident!("{stem}_value");
     let doc = format!(" The `{}` parameter as set.", parameter.wire_name);
     let value_type = match &parameter.ty {
         ParameterType::String => quote! { &str },
@@ -473,6 +479,7 @@ fn check(parameter: &Parameter) -> Option<TokenStream> {
     };
     let value = match parameter.ty {
         ParameterType::String => quote! { value },
+        ParameterType::I64 => quote! { *value },
         _ => quote! { i64::from(*value) },
     };
     Some(if parameter.required {

@@ -1,6 +1,6 @@
 //! Models: one module per named type, structs and string enums built for API evolution.
 
-use super::docs::doc_attrs;
+use super::docs::{doc_attrs, doc_paragraphs};
 use super::ident;
 use crate::ir::{
     Field, Primitive, StringEnum, StructType, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace,
@@ -62,7 +62,13 @@ fn struct_tokens(
     structure: &StructType,
 ) -> TokenStream {
     let name = format_ident!("{}", def.rust_name);
-    let docs = def.docs.as_deref().map(doc_attrs);
+    let has_required = structure.fields.iter().any(|field| field.required);
+    let evolution = format!(
+        "Marked `#[non_exhaustive]` so that fields Atlas adds later are not a breaking change; \
+         build values with `{}` and assign the public fields.",
+        if has_required { "new" } else { "Default" }
+    );
+    let docs = doc_paragraphs([def.docs.as_deref().unwrap_or_default(), evolution.as_str()]);
     let deprecated = def.deprecated.then(|| quote! { #[deprecated] });
     let fields = structure.fields.iter().map(|field| {
         let field_name = ident(&field.rust_name);
@@ -120,9 +126,6 @@ fn struct_tokens(
     });
     quote! {
         #docs
-        ///
-        /// Marked `#[non_exhaustive]` so that fields Atlas adds later are not a breaking change;
-        /// build values with `new` or `Default` and assign the public fields.
         #deprecated
         #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize, serde::Deserialize)]
         #[non_exhaustive]
@@ -171,7 +174,12 @@ fn reaches(types: &TypeSpace, ty: &TypeRef, owner: TypeId, seen: &mut Vec<TypeId
 
 fn enum_tokens(def: &TypeDef, string_enum: &StringEnum) -> TokenStream {
     let name = format_ident!("{}", def.rust_name);
-    let docs = def.docs.as_deref().map(doc_attrs);
+    let evolution = format!(
+        "Atlas adds values over time: a value this crate does not list deserializes into \
+         [`{}::{}`] and serializes back unchanged.",
+        def.rust_name, string_enum.fallback_variant
+    );
+    let docs = doc_paragraphs([def.docs.as_deref().unwrap_or_default(), evolution.as_str()]);
     let fallback = format_ident!("{}", string_enum.fallback_variant);
     let variants: Vec<_> = string_enum
         .variants
@@ -184,15 +192,8 @@ fn enum_tokens(def: &TypeDef, string_enum: &StringEnum) -> TokenStream {
         .map(|variant| variant.wire_value.as_str())
         .collect();
     let variant_docs = wire_values.iter().map(|wire| format!(" `{wire}`"));
-    let fallback_doc = format!(
-        " [`{}::{}`] and serializes back unchanged.",
-        def.rust_name, string_enum.fallback_variant
-    );
     quote! {
         #docs
-        ///
-        /// Atlas adds values over time: a value this crate does not list deserializes into
-        #[doc = #fallback_doc]
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde_with::SerializeDisplay, serde_with::DeserializeFromStr)]
         #[non_exhaustive]
         pub enum #name {

@@ -1,0 +1,150 @@
+//! The seeds' response examples (kept as examples in the spec) deserialize into the models and
+//! serialize back to the same JSON; unknown enum values and fields do not break a page.
+
+use atlas_snapshots::models::{
+    ApiError, BackupSnapshot, BackupSnapshotPartTypeName, BackupTenantSnapshot,
+    BackupTenantSnapshotStatus, PaginatedApiAtlasServerlessBackupSnapshotView,
+    PaginatedSnapshotView, PaginatedTenantSnapshotView, ServerlessBackupSnapshotFrequencyType,
+};
+use integration_tests::committed_spec_json;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+const TENANT_LIST: &str =
+    "/api/atlas/v1.0/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots";
+const TENANT_ONE: &str =
+    "/api/atlas/v1.0/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots/{snapshotId}";
+const SERVERLESS: &str =
+    "/api/atlas/v1.0/groups/{groupId}/serverless/{clusterName}/backup/snapshots";
+const LEGACY: &str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/snapshots";
+
+fn ok_example(path: &str, media_type: &str) -> Value {
+    let spec = committed_spec_json();
+    let example = &spec["paths"][path]["get"]["responses"]["200"]["content"][media_type]["example"];
+    assert!(
+        example.is_object(),
+        "no 200 example for {path} {media_type}"
+    );
+    example.clone()
+}
+
+fn round_trip<T: DeserializeOwned + Serialize>(example: &Value) -> T {
+    let model: T = serde_json::from_value(example.clone())
+        .unwrap_or_else(|error| panic!("{error}: {example}"));
+    assert_eq!(&serde_json::to_value(&model).unwrap(), example);
+    model
+}
+
+#[test]
+fn tenant_snapshot_examples_round_trip() {
+    let page: PaginatedTenantSnapshotView =
+        round_trip(&ok_example(TENANT_LIST, "application/json"));
+    assert_eq!(page.total_count, Some(42));
+    let one: BackupTenantSnapshot = round_trip(&ok_example(TENANT_ONE, "application/json"));
+    assert_eq!(one.status, Some(BackupTenantSnapshotStatus::Pending));
+    assert_eq!(
+        one.finish_time.unwrap().to_rfc3339(),
+        "2025-05-04T09:42:00+00:00"
+    );
+    assert_eq!(one.mongo_db_version.as_deref(), Some("string"));
+}
+
+#[test]
+fn serverless_example_round_trips() {
+    let page: PaginatedApiAtlasServerlessBackupSnapshotView =
+        round_trip(&ok_example(SERVERLESS, "application/json"));
+    let snapshot = &page.results.as_ref().unwrap()[0];
+    assert_eq!(
+        snapshot.frequency_type,
+        Some(ServerlessBackupSnapshotFrequencyType::Hourly)
+    );
+    assert_eq!(snapshot.storage_size_bytes, Some(42_i64));
+}
+
+#[test]
+fn legacy_example_round_trips() {
+    let page: PaginatedSnapshotView =
+        round_trip(&ok_example(LEGACY, "application/vnd.atlas.2023-01-01+json"));
+    let snapshot = &page.results.as_ref().unwrap()[0];
+    assert_eq!(
+        snapshot.created.as_ref().unwrap().increment,
+        Some(1_199_145_600)
+    );
+    let part = &snapshot.parts.as_ref().unwrap()[0];
+    assert_eq!(part.type_name, Some(BackupSnapshotPartTypeName::ReplicaSet));
+    assert_eq!(part.master_key_uuid.as_deref(), Some("string"));
+}
+
+#[test]
+fn error_examples_round_trip() {
+    let spec = committed_spec_json();
+    let responses = spec["components"]["responses"].as_object().unwrap();
+    assert_eq!(responses.len(), 5);
+    for (name, response) in responses {
+        let example = &response["content"]["application/json"]["example"];
+        let error: ApiError = round_trip(example);
+        assert_eq!(Value::from(error.error), example["error"], "{name}");
+        assert!(!error.error_code.is_empty(), "{name}");
+    }
+}
+
+#[test]
+fn unknown_enum_values_and_fields_are_kept_or_tolerated() {
+    let page = json!({
+        "results": [
+            {"id": "32b6e34b3d91647abb20e7b8", "status": "ARCHIVED", "brandNewField": {"x": 1}},
+            {"id": "32b6e34b3d91647abb20e7b9", "status": "COMPLETED"}
+        ],
+        "totalCount": 2
+    });
+    let parsed: PaginatedTenantSnapshotView = serde_json::from_value(page).unwrap();
+    let results = parsed.results.as_ref().unwrap();
+    assert_eq!(
+        results[0].status,
+        Some(BackupTenantSnapshotStatus::Unknown("ARCHIVED".into()))
+    );
+    assert_eq!(results[0].status.as_ref().unwrap().to_string(), "ARCHIVED");
+    assert_eq!(
+        results[1].status,
+        Some(BackupTenantSnapshotStatus::Completed)
+    );
+    let back = serde_json::to_value(&parsed).unwrap();
+    assert_eq!(back["results"][0]["status"], "ARCHIVED");
+}
+
+#[test]
+fn enums_parse_and_display_in_wire_form() {
+    for value in BackupTenantSnapshotStatus::KNOWN_VALUES {
+        let parsed: BackupTenantSnapshotStatus = value.parse().unwrap();
+        assert!(
+            !matches!(parsed, BackupTenantSnapshotStatus::Unknown(_)),
+            "{value}"
+        );
+        assert_eq!(parsed.to_string(), *value);
+    }
+    assert_eq!(BackupTenantSnapshotStatus::from("NEW").as_str(), "NEW");
+}
+
+#[test]
+fn users_can_build_models() {
+    let mut snapshot = BackupSnapshot::default();
+    snapshot.id = Some("32b6e34b3d91647abb20e7b8".into());
+    snapshot.complete = Some(true);
+    assert_eq!(
+        serde_json::to_value(&snapshot).unwrap(),
+        json!({"id": "32b6e34b3d91647abb20e7b8", "complete": true})
+    );
+    let mut error = ApiError::new(404, "RESOURCE_NOT_FOUND".into());
+    error.detail = Some("No snapshot".into());
+    assert_eq!(
+        serde_json::to_value(&error).unwrap(),
+        json!({"error": 404, "errorCode": "RESOURCE_NOT_FOUND", "detail": "No snapshot"})
+    );
+}
+
+#[test]
+fn required_fields_are_required() {
+    let missing_code = json!({"error": 500});
+    assert!(serde_json::from_value::<ApiError>(missing_code).is_err());
+}
