@@ -9,11 +9,11 @@
 ///
 /// This endpoint can also be used on Flex clusters that were created using the `createCluster` endpoint or former M2/M5 clusters that have been migrated to Flex clusters until January 2026, after which this endpoint will be sunset. Please use the `getFlexBackup` endpoint instead.
 ///
-/// **Deprecated.** Atlas sunsets this operation in 2026-01. Use getFlexBackup instead.
+/// **Deprecated.** Atlas deprecated this operation and sunsets it in January 2026. Use getFlexBackup instead.
 ///
 /// Atlas reference: <https://www.mongodb.com/docs/api/doc/atlas-admin-api-v2/operation/operation-getsharedclusterbackup>
 #[deprecated(
-    note = "Atlas sunsets this operation in 2026-01. Use getFlexBackup instead."
+    note = "Atlas deprecated this operation and sunsets it in January 2026. Use getFlexBackup instead."
 )]
 #[derive(Debug, Clone, PartialEq)]
 #[must_use = "a request does nothing until it is built and sent"]

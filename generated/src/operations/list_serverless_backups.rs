@@ -9,7 +9,7 @@
 ///
 /// This API can also be used on Flex clusters that were created with the `createServerlessInstance` endpoint or Flex clusters that were migrated from Serverless instances. This endpoint will be sunset in January 2026. Please use the `listFlexBackups` endpoint instead.
 ///
-/// **Deprecated.** Atlas sunsets this operation in 2026-01. Use listFlexBackups instead.
+/// **Sunset.** Atlas sunsets this operation in January 2026. Use listFlexBackups instead.
 ///
 /// Atlas reference: <https://www.mongodb.com/docs/api/doc/atlas-admin-api-v2/operation/operation-listserverlessbackups>
 #[derive(Debug, Clone, PartialEq)]

@@ -9,11 +9,11 @@
 ///
 /// This API also works for Flex clusters that were created using the `createCluster` endpoint or former M2/M5 clusters that have been migrated to Flex clusters, until January 2026, after which this endpoint will be sunset. Please use the `listFlexBackups` endpoint instead.
 ///
-/// **Deprecated.** Atlas sunsets this operation in 2026-01. Use listFlexBackups instead.
+/// **Deprecated.** Atlas deprecated this operation and sunsets it in January 2026. Use listFlexBackups instead.
 ///
 /// Atlas reference: <https://www.mongodb.com/docs/api/doc/atlas-admin-api-v2/operation/operation-listsharedclusterbackups>
 #[deprecated(
-    note = "Atlas sunsets this operation in 2026-01. Use listFlexBackups instead."
+    note = "Atlas deprecated this operation and sunsets it in January 2026. Use listFlexBackups instead."
 )]
 #[derive(Debug, Clone, PartialEq)]
 #[must_use = "a request does nothing until it is built and sent"]

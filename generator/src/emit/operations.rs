@@ -204,7 +204,12 @@ fn request_docs(operation: &Operation) -> TokenStream {
         paragraphs.push(description.clone());
     }
     if let Some(note) = deprecation_note(operation) {
-        paragraphs.push(format!("**Deprecated.** {note}"));
+        let label = if operation.deprecation.as_ref().is_some_and(|d| d.deprecated) {
+            "Deprecated"
+        } else {
+            "Sunset"
+        };
+        paragraphs.push(format!("**{label}.** {note}"));
     }
     if let Some(url) = &operation.reference_url {
         paragraphs.push(format!("Atlas reference: <{url}>"));
@@ -215,19 +220,49 @@ fn request_docs(operation: &Operation) -> TokenStream {
 /// The sentence that says when the operation goes away and what to call instead.
 fn deprecation_note(operation: &Operation) -> Option<String> {
     let deprecation = operation.deprecation.as_ref()?;
-    let mut sentences = Vec::new();
-    if let Some(sunset) = &deprecation.sunset {
-        sentences.push(format!("Atlas sunsets this operation in {sunset}."));
-    } else if deprecation.deprecated {
-        sentences.push("Atlas deprecated this operation.".to_owned());
-    }
+    let mut note = match (&deprecation.sunset, deprecation.deprecated) {
+        (Some(sunset), true) => format!(
+            "Atlas deprecated this operation and sunsets it in {}.",
+            month_name(sunset)
+        ),
+        (Some(sunset), false) => format!("Atlas sunsets this operation in {}.", month_name(sunset)),
+        (None, _) => "Atlas deprecated this operation.".to_owned(),
+    };
     if let Some(replacement) = &deprecation.replacement {
-        sentences.push(match &replacement.fn_name {
-            Some(fn_name) => format!("Use `{fn_name}` ({}) instead.", replacement.operation_id),
-            None => format!("Use {} instead.", replacement.operation_id),
+        note.push_str(&match &replacement.fn_name {
+            Some(fn_name) => format!(" Use `{fn_name}` ({}) instead.", replacement.operation_id),
+            None => format!(" Use {} instead.", replacement.operation_id),
         });
     }
-    Some(sentences.join(" "))
+    Some(note)
+}
+
+/// `2026-01` (or `2026-01-15`) as `January 2026`; anything else as written.
+fn month_name(date: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let mut parts = date.splitn(3, '-');
+    let (Some(year), Some(month)) = (parts.next(), parts.next()) else {
+        return date.to_owned();
+    };
+    match month.parse::<usize>() {
+        Ok(month @ 1..=12) if year.len() == 4 && year.chars().all(|c| c.is_ascii_digit()) => {
+            format!("{} {year}", MONTHS[month - 1])
+        }
+        _ => date.to_owned(),
+    }
 }
 
 fn deprecated_attr(operation: &Operation) -> Option<TokenStream> {
