@@ -7,9 +7,9 @@
 //!
 //! # Layout
 //!
-//! - \[`operations`\]: one request builder per operation. Required path parameters go to `new`, optional query parameters are chainable setters. `build_request` checks every parameter against the spec's rules and returns an \[`http::Request`\] for any HTTP stack; `parse_response` turns the \[`http::Response`\] into the typed body or a \[`runtime::ResponseError`\].
-//! - \[`models`\]: the request and response types. Structs are `#[non_exhaustive]` and string enums keep values they do not know, so new fields and values in Atlas do not break code that compiles today.
-//! - \[`runtime`\]: the hand-written code every operation shares.
+//! - [`operations`]: one request builder per operation. Required path parameters go to `new`, optional query parameters are chainable setters. `build_request` checks every parameter against the spec's rules and returns an [`http::Request`] for any HTTP stack; `parse_response` turns the [`http::Response`] into the typed body or a [`runtime::ResponseError`].
+//! - [`models`]: the request and response types. Structs are `#[non_exhaustive]` and string enums keep values they do not know, so new fields and values in Atlas do not break code that compiles today.
+//! - [`runtime`]: the hand-written code every operation shares.
 //!
 //! # Authentication
 //!
@@ -40,10 +40,56 @@
 //! }
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+#![cfg_attr(feature = "client", doc = " # Calling Atlas")]
+#![cfg_attr(feature = "client", doc = "")]
+#![cfg_attr(
+    feature = "client",
+    doc = " With the default `client` feature, [`Client`] sends any operation with authentication (API keys over HTTP Digest, a service account, or a bearer token), timeouts, and retries of idempotent requests; list operations stream every item of every page:"
+)]
+#![cfg_attr(feature = "client", doc = "")]
+#![cfg_attr(feature = "client", doc = " ```no_run")]
+#![cfg_attr(feature = "client", doc = " use futures_util::TryStreamExt;")]
+#![cfg_attr(feature = "client", doc = "")]
+#![cfg_attr(
+    feature = "client",
+    doc = " # async fn run() -> Result<(), Box<dyn std::error::Error>> {"
+)]
+#![cfg_attr(
+    feature = "client",
+    doc = " let client = atlas_snapshots::Client::builder()"
+)]
+#![cfg_attr(
+    feature = "client",
+    doc = "     .service_account(\"mdb_sa_id_...\", \"mdb_sa_sk_...\")"
+)]
+#![cfg_attr(feature = "client", doc = "     .build()?;")]
+#![cfg_attr(
+    feature = "client",
+    doc = " let mut items = client.list_serverless_backups(\"32b6e34b3d91647abb20e7b8\", \"Cluster0\").items_per_page(100).stream();"
+)]
+#![cfg_attr(
+    feature = "client",
+    doc = " while let Some(item) = items.try_next().await? {"
+)]
+#![cfg_attr(feature = "client", doc = "     println!(\"{item:?}\");")]
+#![cfg_attr(feature = "client", doc = " }")]
+#![cfg_attr(feature = "client", doc = " # Ok(())")]
+#![cfg_attr(feature = "client", doc = " # }")]
+#![cfg_attr(feature = "client", doc = " ```")]
+#![cfg_attr(feature = "client", doc = "")]
+#![cfg_attr(
+    feature = "client",
+    doc = " Errors are [`Error`]: match on the variant, or ask for `status()` and `error_code()`."
+)]
 #[rustfmt::skip]
 pub mod models;
 #[rustfmt::skip]
 pub mod operations;
 pub mod runtime;
+#[cfg(feature = "client")]
+pub use runtime::{Client, ClientBuilder, Credentials, RetryPolicy};
+/// The error of every client call of this crate.
+#[cfg(feature = "client")]
+pub type Error = runtime::Error<crate::models::ApiError>;
 /// The server the spec names, the default base URL for `build_request`.
 pub const DEFAULT_BASE_URL: &str = "https://cloud.mongodb.com";

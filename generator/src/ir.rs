@@ -162,6 +162,32 @@ pub struct Operation {
     pub errors: Vec<ErrorResponse>,
     /// The type every documented error body shares, if any error has a body.
     pub error_body: Option<TypeRef>,
+    /// Set when the operation pages through a list the way Atlas does.
+    pub pagination: Option<Pagination>,
+}
+
+/// Atlas's paging convention: integer query parameters `pageNum` and `itemsPerPage`, and a
+/// success body whose `results` array holds the items.
+#[derive(Debug, Clone)]
+pub struct Pagination {
+    /// Rust name of the page number parameter.
+    pub page_param: String,
+    /// Rust name of the page size parameter.
+    pub size_param: String,
+    /// The page size the server uses when none is sent.
+    pub default_size: i32,
+    /// Rust name of the `results` field.
+    pub results_field: String,
+    /// Whether `results` is required (else it is an `Option`).
+    pub results_required: bool,
+    pub item: TypeRef,
+}
+
+impl Method {
+    /// Whether repeating the request has the effect of sending it once (RFC 9110).
+    pub fn is_idempotent(self) -> bool {
+        !matches!(self, Method::Post | Method::Patch)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -35,3 +35,11 @@ impl ApiError {
         }
     }
 }
+impl crate::runtime::ErrorBody for ApiError {
+    fn error_code(&self) -> Option<&str> {
+        Some(&self.error_code)
+    }
+    fn detail(&self) -> Option<&str> {
+        self.detail.as_deref()
+    }
+}

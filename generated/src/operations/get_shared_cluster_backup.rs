@@ -163,6 +163,90 @@ impl GetSharedClusterBackupRequest {
         crate::runtime::parse_json_response(response, &spec)
     }
 }
+#[allow(deprecated)]
+impl crate::runtime::Operation for GetSharedClusterBackupRequest {
+    type Output = crate::models::BackupTenantSnapshot;
+    type ErrorBody = crate::models::ApiError;
+    const OPERATION_ID: &'static str = Self::OPERATION_ID;
+    const IDEMPOTENT: bool = true;
+    fn build_request(
+        &self,
+        base_url: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+        Self::build_request(self, base_url)
+    }
+    fn parse_response<B: AsRef<[u8]>>(
+        &self,
+        response: &http::Response<B>,
+    ) -> Result<Self::Output, crate::runtime::ResponseError<Self::ErrorBody>> {
+        Self::parse_response(self, response)
+    }
+}
+#[cfg(feature = "client")]
+/// A `getSharedClusterBackup` call, ready to send with [`Self::send`].
+#[allow(deprecated)]
+#[derive(Debug, Clone)]
+#[must_use = "a call does nothing until it is sent"]
+pub struct GetSharedClusterBackupCall {
+    client: crate::runtime::Client,
+    request: GetSharedClusterBackupRequest,
+}
+#[cfg(feature = "client")]
+#[allow(deprecated)]
+impl GetSharedClusterBackupCall {
+    /// Sets `envelope`; see [`GetSharedClusterBackupRequest::envelope`].
+    pub fn envelope(mut self, envelope: bool) -> Self {
+        self.request = self.request.envelope(envelope);
+        self
+    }
+    /// Sets `pretty`; see [`GetSharedClusterBackupRequest::pretty`].
+    pub fn pretty(mut self, pretty: bool) -> Self {
+        self.request = self.request.pretty(pretty);
+        self
+    }
+    /// The request as built so far.
+    pub fn request(&self) -> &GetSharedClusterBackupRequest {
+        &self.request
+    }
+    /// Sends the request (retrying as the client's policy allows) and parses the answer.
+    ///
+    /// # Errors
+    ///
+    /// See [`Error`](crate::runtime::Error).
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::models::BackupTenantSnapshot,
+        crate::runtime::Error<crate::models::ApiError>,
+    > {
+        self.client.execute(&self.request).await
+    }
+}
+#[cfg(feature = "client")]
+#[allow(deprecated)]
+impl crate::runtime::Client {
+    /** Return One Snapshot of One M2 or M5 Cluster (`GET /api/atlas/v1.0/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots/{snapshotId}`).
+
+ Required parameters go here; optional ones are setters on the returned call, which `send().await` sends.*/
+    #[deprecated(
+        note = "Atlas deprecated this operation and sunsets it in January 2026. Use getFlexBackup instead."
+    )]
+    pub fn get_shared_cluster_backup(
+        &self,
+        group_id: impl Into<String>,
+        cluster_name: impl Into<String>,
+        snapshot_id: impl Into<String>,
+    ) -> GetSharedClusterBackupCall {
+        GetSharedClusterBackupCall {
+            client: self.clone(),
+            request: GetSharedClusterBackupRequest::new(
+                group_id,
+                cluster_name,
+                snapshot_id,
+            ),
+        }
+    }
+}
 const GROUP_ID_RULES: crate::runtime::Rules = crate::runtime::Rules {
     parameter: crate::runtime::ParameterName {
         wire: "groupId",

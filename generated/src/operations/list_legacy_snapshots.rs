@@ -218,6 +218,145 @@ impl ListLegacySnapshotsRequest {
         crate::runtime::parse_json_response(response, &spec)
     }
 }
+#[allow(deprecated)]
+impl crate::runtime::Operation for ListLegacySnapshotsRequest {
+    type Output = crate::models::PaginatedSnapshotView;
+    type ErrorBody = crate::models::ApiError;
+    const OPERATION_ID: &'static str = Self::OPERATION_ID;
+    const IDEMPOTENT: bool = true;
+    fn build_request(
+        &self,
+        base_url: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+        Self::build_request(self, base_url)
+    }
+    fn parse_response<B: AsRef<[u8]>>(
+        &self,
+        response: &http::Response<B>,
+    ) -> Result<Self::Output, crate::runtime::ResponseError<Self::ErrorBody>> {
+        Self::parse_response(self, response)
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::Paginated for ListLegacySnapshotsRequest {
+    type Item = crate::models::BackupSnapshot;
+    fn paging(&self) -> (i32, i32) {
+        (self.page_num.unwrap_or(1), self.items_per_page.unwrap_or(100i32))
+    }
+    fn with_paging(&self, page_num: i32, items_per_page: i32) -> Self {
+        self.clone().page_num(page_num).items_per_page(items_per_page)
+    }
+    fn into_items(output: Self::Output) -> Vec<Self::Item> {
+        output.results.unwrap_or_default()
+    }
+}
+#[cfg(feature = "client")]
+/// A `listLegacySnapshots` call, ready to send with [`Self::send`].
+#[allow(deprecated)]
+#[derive(Debug, Clone)]
+#[must_use = "a call does nothing until it is sent"]
+pub struct ListLegacySnapshotsCall {
+    client: crate::runtime::Client,
+    request: ListLegacySnapshotsRequest,
+}
+#[cfg(feature = "client")]
+#[allow(deprecated)]
+impl ListLegacySnapshotsCall {
+    /// Sets `envelope`; see [`ListLegacySnapshotsRequest::envelope`].
+    pub fn envelope(mut self, envelope: bool) -> Self {
+        self.request = self.request.envelope(envelope);
+        self
+    }
+    /// Sets `includeCount`; see [`ListLegacySnapshotsRequest::include_count`].
+    pub fn include_count(mut self, include_count: bool) -> Self {
+        self.request = self.request.include_count(include_count);
+        self
+    }
+    /// Sets `itemsPerPage`; see [`ListLegacySnapshotsRequest::items_per_page`].
+    pub fn items_per_page(mut self, items_per_page: i32) -> Self {
+        self.request = self.request.items_per_page(items_per_page);
+        self
+    }
+    /// Sets `pageNum`; see [`ListLegacySnapshotsRequest::page_num`].
+    pub fn page_num(mut self, page_num: i32) -> Self {
+        self.request = self.request.page_num(page_num);
+        self
+    }
+    /// Sets `pretty`; see [`ListLegacySnapshotsRequest::pretty`].
+    pub fn pretty(mut self, pretty: bool) -> Self {
+        self.request = self.request.pretty(pretty);
+        self
+    }
+    /// Sets `completed`; see [`ListLegacySnapshotsRequest::completed`].
+    pub fn completed(
+        mut self,
+        completed: crate::models::ListLegacySnapshotsCompleted,
+    ) -> Self {
+        self.request = self.request.completed(completed);
+        self
+    }
+    /// The request as built so far.
+    pub fn request(&self) -> &ListLegacySnapshotsRequest {
+        &self.request
+    }
+    /// Sends the request (retrying as the client's policy allows) and parses the answer.
+    ///
+    /// # Errors
+    ///
+    /// See [`Error`](crate::runtime::Error).
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::models::PaginatedSnapshotView,
+        crate::runtime::Error<crate::models::ApiError>,
+    > {
+        self.client.execute(&self.request).await
+    }
+    /// Every item of every page from the starting page on, fetched lazily one page
+    /// at a time.
+    pub fn stream(
+        self,
+    ) -> futures_util::stream::BoxStream<
+        'static,
+        Result<
+            crate::models::BackupSnapshot,
+            crate::runtime::Error<crate::models::ApiError>,
+        >,
+    > {
+        self.client.paginate(self.request)
+    }
+    /// Every item of every page, collected.
+    ///
+    /// # Errors
+    ///
+    /// The first page that fails.
+    pub async fn collect_all(
+        self,
+    ) -> Result<
+        Vec<crate::models::BackupSnapshot>,
+        crate::runtime::Error<crate::models::ApiError>,
+    > {
+        futures_util::TryStreamExt::try_collect(self.stream()).await
+    }
+}
+#[cfg(feature = "client")]
+#[allow(deprecated)]
+impl crate::runtime::Client {
+    /** Return All Legacy Backup Snapshots (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/snapshots`).
+
+ Required parameters go here; optional ones are setters on the returned call, which `send().await` sends.*/
+    #[deprecated(note = "Atlas deprecated this operation.")]
+    pub fn list_legacy_snapshots(
+        &self,
+        group_id: impl Into<String>,
+        cluster_name: impl Into<String>,
+    ) -> ListLegacySnapshotsCall {
+        ListLegacySnapshotsCall {
+            client: self.clone(),
+            request: ListLegacySnapshotsRequest::new(group_id, cluster_name),
+        }
+    }
+}
 const GROUP_ID_RULES: crate::runtime::Rules = crate::runtime::Rules {
     parameter: crate::runtime::ParameterName {
         wire: "groupId",

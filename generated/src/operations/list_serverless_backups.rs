@@ -197,6 +197,131 @@ impl ListServerlessBackupsRequest {
         crate::runtime::parse_json_response(response, &spec)
     }
 }
+impl crate::runtime::Operation for ListServerlessBackupsRequest {
+    type Output = crate::models::PaginatedApiAtlasServerlessBackupSnapshotView;
+    type ErrorBody = crate::models::ApiError;
+    const OPERATION_ID: &'static str = Self::OPERATION_ID;
+    const IDEMPOTENT: bool = true;
+    fn build_request(
+        &self,
+        base_url: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+        Self::build_request(self, base_url)
+    }
+    fn parse_response<B: AsRef<[u8]>>(
+        &self,
+        response: &http::Response<B>,
+    ) -> Result<Self::Output, crate::runtime::ResponseError<Self::ErrorBody>> {
+        Self::parse_response(self, response)
+    }
+}
+impl crate::runtime::Paginated for ListServerlessBackupsRequest {
+    type Item = crate::models::ServerlessBackupSnapshot;
+    fn paging(&self) -> (i32, i32) {
+        (self.page_num.unwrap_or(1), self.items_per_page.unwrap_or(100i32))
+    }
+    fn with_paging(&self, page_num: i32, items_per_page: i32) -> Self {
+        self.clone().page_num(page_num).items_per_page(items_per_page)
+    }
+    fn into_items(output: Self::Output) -> Vec<Self::Item> {
+        output.results.unwrap_or_default()
+    }
+}
+#[cfg(feature = "client")]
+/// A `listServerlessBackups` call, ready to send with [`Self::send`].
+#[derive(Debug, Clone)]
+#[must_use = "a call does nothing until it is sent"]
+pub struct ListServerlessBackupsCall {
+    client: crate::runtime::Client,
+    request: ListServerlessBackupsRequest,
+}
+#[cfg(feature = "client")]
+impl ListServerlessBackupsCall {
+    /// Sets `envelope`; see [`ListServerlessBackupsRequest::envelope`].
+    pub fn envelope(mut self, envelope: bool) -> Self {
+        self.request = self.request.envelope(envelope);
+        self
+    }
+    /// Sets `pretty`; see [`ListServerlessBackupsRequest::pretty`].
+    pub fn pretty(mut self, pretty: bool) -> Self {
+        self.request = self.request.pretty(pretty);
+        self
+    }
+    /// Sets `includeCount`; see [`ListServerlessBackupsRequest::include_count`].
+    pub fn include_count(mut self, include_count: bool) -> Self {
+        self.request = self.request.include_count(include_count);
+        self
+    }
+    /// Sets `itemsPerPage`; see [`ListServerlessBackupsRequest::items_per_page`].
+    pub fn items_per_page(mut self, items_per_page: i32) -> Self {
+        self.request = self.request.items_per_page(items_per_page);
+        self
+    }
+    /// Sets `pageNum`; see [`ListServerlessBackupsRequest::page_num`].
+    pub fn page_num(mut self, page_num: i32) -> Self {
+        self.request = self.request.page_num(page_num);
+        self
+    }
+    /// The request as built so far.
+    pub fn request(&self) -> &ListServerlessBackupsRequest {
+        &self.request
+    }
+    /// Sends the request (retrying as the client's policy allows) and parses the answer.
+    ///
+    /// # Errors
+    ///
+    /// See [`Error`](crate::runtime::Error).
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::models::PaginatedApiAtlasServerlessBackupSnapshotView,
+        crate::runtime::Error<crate::models::ApiError>,
+    > {
+        self.client.execute(&self.request).await
+    }
+    /// Every item of every page from the starting page on, fetched lazily one page
+    /// at a time.
+    pub fn stream(
+        self,
+    ) -> futures_util::stream::BoxStream<
+        'static,
+        Result<
+            crate::models::ServerlessBackupSnapshot,
+            crate::runtime::Error<crate::models::ApiError>,
+        >,
+    > {
+        self.client.paginate(self.request)
+    }
+    /// Every item of every page, collected.
+    ///
+    /// # Errors
+    ///
+    /// The first page that fails.
+    pub async fn collect_all(
+        self,
+    ) -> Result<
+        Vec<crate::models::ServerlessBackupSnapshot>,
+        crate::runtime::Error<crate::models::ApiError>,
+    > {
+        futures_util::TryStreamExt::try_collect(self.stream()).await
+    }
+}
+#[cfg(feature = "client")]
+impl crate::runtime::Client {
+    /** Return All Snapshots of One Serverless Instance (`GET /api/atlas/v1.0/groups/{groupId}/serverless/{clusterName}/backup/snapshots`).
+
+ Required parameters go here; optional ones are setters on the returned call, which `send().await` sends.*/
+    pub fn list_serverless_backups(
+        &self,
+        group_id: impl Into<String>,
+        cluster_name: impl Into<String>,
+    ) -> ListServerlessBackupsCall {
+        ListServerlessBackupsCall {
+            client: self.clone(),
+            request: ListServerlessBackupsRequest::new(group_id, cluster_name),
+        }
+    }
+}
 const GROUP_ID_RULES: crate::runtime::Rules = crate::runtime::Rules {
     parameter: crate::runtime::ParameterName {
         wire: "groupId",

@@ -147,6 +147,85 @@ impl ListSharedClusterBackupsRequest {
         crate::runtime::parse_json_response(response, &spec)
     }
 }
+#[allow(deprecated)]
+impl crate::runtime::Operation for ListSharedClusterBackupsRequest {
+    type Output = crate::models::PaginatedTenantSnapshotView;
+    type ErrorBody = crate::models::ApiError;
+    const OPERATION_ID: &'static str = Self::OPERATION_ID;
+    const IDEMPOTENT: bool = true;
+    fn build_request(
+        &self,
+        base_url: &str,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+        Self::build_request(self, base_url)
+    }
+    fn parse_response<B: AsRef<[u8]>>(
+        &self,
+        response: &http::Response<B>,
+    ) -> Result<Self::Output, crate::runtime::ResponseError<Self::ErrorBody>> {
+        Self::parse_response(self, response)
+    }
+}
+#[cfg(feature = "client")]
+/// A `listSharedClusterBackups` call, ready to send with [`Self::send`].
+#[allow(deprecated)]
+#[derive(Debug, Clone)]
+#[must_use = "a call does nothing until it is sent"]
+pub struct ListSharedClusterBackupsCall {
+    client: crate::runtime::Client,
+    request: ListSharedClusterBackupsRequest,
+}
+#[cfg(feature = "client")]
+#[allow(deprecated)]
+impl ListSharedClusterBackupsCall {
+    /// Sets `envelope`; see [`ListSharedClusterBackupsRequest::envelope`].
+    pub fn envelope(mut self, envelope: bool) -> Self {
+        self.request = self.request.envelope(envelope);
+        self
+    }
+    /// Sets `pretty`; see [`ListSharedClusterBackupsRequest::pretty`].
+    pub fn pretty(mut self, pretty: bool) -> Self {
+        self.request = self.request.pretty(pretty);
+        self
+    }
+    /// The request as built so far.
+    pub fn request(&self) -> &ListSharedClusterBackupsRequest {
+        &self.request
+    }
+    /// Sends the request (retrying as the client's policy allows) and parses the answer.
+    ///
+    /// # Errors
+    ///
+    /// See [`Error`](crate::runtime::Error).
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::models::PaginatedTenantSnapshotView,
+        crate::runtime::Error<crate::models::ApiError>,
+    > {
+        self.client.execute(&self.request).await
+    }
+}
+#[cfg(feature = "client")]
+#[allow(deprecated)]
+impl crate::runtime::Client {
+    /** Return All Snapshots for One M2 or M5 Cluster (`GET /api/atlas/v1.0/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots`).
+
+ Required parameters go here; optional ones are setters on the returned call, which `send().await` sends.*/
+    #[deprecated(
+        note = "Atlas deprecated this operation and sunsets it in January 2026. Use listFlexBackups instead."
+    )]
+    pub fn list_shared_cluster_backups(
+        &self,
+        group_id: impl Into<String>,
+        cluster_name: impl Into<String>,
+    ) -> ListSharedClusterBackupsCall {
+        ListSharedClusterBackupsCall {
+            client: self.clone(),
+            request: ListSharedClusterBackupsRequest::new(group_id, cluster_name),
+        }
+    }
+}
 const GROUP_ID_RULES: crate::runtime::Rules = crate::runtime::Rules {
     parameter: crate::runtime::ParameterName {
         wire: "groupId",

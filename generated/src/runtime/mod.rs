@@ -5,10 +5,16 @@
 //! query, status lists). The generator carries a copy of these files so that a crate it
 //! generates into another folder builds on its own.
 
+#[cfg(feature = "client")]
+pub mod client;
+mod operation;
 mod request;
 mod response;
 mod validation;
 
+#[cfg(feature = "client")]
+pub use client::{Client, ClientBuilder, Credentials, Error, RetryPolicy, Secret};
+pub use operation::{ErrorBody, Operation, Paginated};
 pub use request::{BuildError, Headers, Query, build_request, encode_path_segment};
 pub use response::{ResponseError, ResponseSpec, parse_empty_response, parse_json_response};
 pub use validation::{ParameterError, ParameterLocation, ParameterName, Rule, Rules};

@@ -24,15 +24,30 @@ description = "{description}"
 license = "Apache-2.0"
 publish = false
 
+[features]
+default = ["client"]
+# The async client (reqwest with rustls, tokio). Without it the crate is sans-IO: request
+# builders and response parsers for any HTTP stack.
+client = ["dep:digest_auth", "dep:fastrand", "dep:futures-util", "dep:reqwest", "dep:tokio", "dep:tracing"]
+
 [dependencies]
-chrono = {{ version = "0.4.40", default-features = false, features = ["serde", "std"] }}
+chrono = {{ version = "0.4.40", default-features = false, features = ["serde", "std", "clock"] }}
+digest_auth = {{ version = "0.3.1", optional = true }}
+fastrand = {{ version = "2.3", optional = true }}
 form_urlencoded = "1.2"
+futures-util = {{ version = "0.3.31", optional = true, default-features = false, features = ["std"] }}
 http = "1.1"
 percent-encoding = "2.3"
 regex = {{ version = "1.11", default-features = false, features = ["std", "perf", "unicode"] }}
+reqwest = {{ version = "0.12.12", optional = true, default-features = false, features = ["rustls-tls", "http2"] }}
 serde = {{ version = "1.0.200", features = ["derive"] }}
 serde_json = "1.0.120"
 serde_with = {{ version = "3.12", default-features = false, features = ["macros"] }}
+tokio = {{ version = "1.43", optional = true, features = ["sync", "time"] }}
+tracing = {{ version = "0.1.41", optional = true }}
+
+[dev-dependencies]
+tokio = {{ version = "1.43", features = ["macros", "rt-multi-thread"] }}
 
 [lints.rust]
 unsafe_code = "forbid"
@@ -49,7 +64,7 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         api.title, api.version
     );
     if let Some(description) = &api.description {
-        text.push_str(description.trim());
+        text.push_str(&super::docs::sanitize_text(description));
         text.push_str("\n\n");
     }
     text.push_str(
@@ -85,14 +100,26 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         ));
     }
     let crate_docs = inner_doc_attrs(&text);
+    let client_docs = client_example(api, &crate_ident).map(|text| {
+        let lines = super::docs::trusted_lines(&text);
+        quote! { #( #![cfg_attr(feature = "client", doc = #lines)] )* }
+    });
     let base_url = api.default_base_url.as_ref().map(|url| {
         quote! {
             /// The server the spec names, the default base URL for `build_request`.
             pub const DEFAULT_BASE_URL: &str = #url;
         }
     });
+    let error_alias = shared_error_body(api).map(|error_body| {
+        quote! {
+            /// The error of every client call of this crate.
+            #[cfg(feature = "client")]
+            pub type Error = runtime::Error<#error_body>;
+        }
+    });
     quote! {
         #crate_docs
+        #client_docs
 
         #[rustfmt::skip]
         pub mod models;
@@ -100,8 +127,70 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         pub mod operations;
         pub mod runtime;
 
+        #[cfg(feature = "client")]
+        pub use runtime::{Client, ClientBuilder, Credentials, RetryPolicy};
+
+        #error_alias
+
         #base_url
     }
+}
+
+/// A crate-docs section on the async client, shown when its feature is on: the first list
+/// operation, paged through as a stream.
+fn client_example(api: &Api, crate_ident: &str) -> Option<String> {
+    let operation = api
+        .operations
+        .iter()
+        .filter(|operation| operation.deprecation.as_ref().is_none_or(|d| !d.deprecated))
+        .chain(&api.operations)
+        .find(|operation| operation.pagination.is_some())?;
+    let arguments: Vec<String> = operation
+        .parameters
+        .iter()
+        .filter(|parameter| parameter.required)
+        .map(|parameter| match (&parameter.ty, &parameter.example) {
+            (ParameterType::String, Some(example)) => format!("{example:?}"),
+            (ParameterType::String, None) => format!("\"<{}>\"", parameter.wire_name),
+            (_, Some(example)) => example.clone(),
+            (_, None) => "todo!()".to_owned(),
+        })
+        .collect();
+    Some(format!(
+        "# Calling Atlas\n\n\
+         With the default `client` feature, [`Client`] sends any operation with authentication \
+         (API keys over HTTP Digest, a service account, or a bearer token), timeouts, and \
+         retries of idempotent requests; list operations stream every item of every page:\n\n\
+         ```no_run\n\
+         use futures_util::TryStreamExt;\n\n\
+         # async fn run() -> Result<(), Box<dyn std::error::Error>> {{\n\
+         let client = {crate_ident}::Client::builder()\n    \
+             .service_account(\"mdb_sa_id_...\", \"mdb_sa_sk_...\")\n    \
+             .build()?;\n\
+         let mut items = client.{fn_name}({arguments}).items_per_page(100).stream();\n\
+         while let Some(item) = items.try_next().await? {{\n    \
+             println!(\"{{item:?}}\");\n\
+         }}\n\
+         # Ok(())\n\
+         # }}\n\
+         ```\n\n\
+         Errors are [`Error`]: match on the variant, or ask for `status()` and `error_code()`.\n",
+        fn_name = operation.fn_name,
+        arguments = arguments.join(", "),
+    ))
+}
+
+/// The error body all operations share, when they do.
+fn shared_error_body(api: &Api) -> Option<TokenStream> {
+    let first = api.operations.first()?;
+    let shared = api
+        .operations
+        .iter()
+        .all(|operation| operation.error_body == first.error_body);
+    shared.then(|| match &first.error_body {
+        Some(ty @ crate::ir::TypeRef::Named(_)) => super::types::type_tokens(&api.types, ty),
+        _ => quote! { serde_json::Value },
+    })
 }
 
 /// The first operation that is not deprecated, or the first one.

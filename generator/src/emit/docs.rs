@@ -9,10 +9,34 @@ pub fn doc_attrs(text: &str) -> TokenStream {
     quote! { #( #[doc = #lines] )* }
 }
 
-/// Crate-level `#![doc]` attributes.
+/// Crate-level `#![doc]` attributes from text the generator wrote itself (its intra-doc
+/// links are meant); spec text in it must go through [`sanitize_text`] first.
 pub fn inner_doc_attrs(text: &str) -> TokenStream {
-    let lines = sanitize(text);
+    let lines = trusted_lines(text);
     quote! { #( #![doc = #lines] )* }
+}
+
+/// Doc lines of generator-written text: split, not rewritten.
+pub fn trusted_lines(text: &str) -> Vec<String> {
+    text.trim()
+        .lines()
+        .map(|line| {
+            if line.trim().is_empty() {
+                String::new()
+            } else {
+                format!(" {}", line.trim_end())
+            }
+        })
+        .collect()
+}
+
+/// Spec text made safe for rustdoc, as Markdown.
+pub fn sanitize_text(text: &str) -> String {
+    sanitize(text)
+        .iter()
+        .map(|line| line.strip_prefix(' ').unwrap_or(line))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Paragraphs joined by a blank doc line.

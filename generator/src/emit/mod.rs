@@ -1,12 +1,13 @@
 //! Stage 3: the IR into token streams, one per generated module, plus the crate manifest.
 
+mod client;
 mod crate_root;
 pub mod docs;
 mod operations;
 mod types;
 
 use crate::Options;
-use crate::ir::Api;
+use crate::ir::{Api, TypeId, TypeRef};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
@@ -39,10 +40,18 @@ pub fn emit(api: &Api, options: &Options) -> Vec<EmittedFile> {
             tokens: crate_root::operations_mod(api),
         },
     ];
+    let error_bodies: Vec<TypeId> = api
+        .operations
+        .iter()
+        .filter_map(|operation| match operation.error_body {
+            Some(TypeRef::Named(id)) => Some(id),
+            _ => None,
+        })
+        .collect();
     for (id, def) in api.types.iter() {
         files.push(EmittedFile::Rust {
             path: format!("src/models/{}.rs", def.module_name),
-            tokens: types::model_module(&api.types, id),
+            tokens: types::model_module(&api.types, id, error_bodies.contains(&id)),
         });
     }
     for operation in &api.operations {

@@ -80,10 +80,9 @@ pub fn operation_module(api: &Api, operation: &Operation) -> TokenStream {
         .errors
         .iter()
         .map(|error| Literal::u16_unsuffixed(error.status));
-    let error_body = match &operation.error_body {
-        Some(ty) => type_tokens(&api.types, ty),
-        None => quote! { serde_json::Value },
-    };
+    let error_body = super::client::error_body_tokens(api, operation);
+    let trait_impls = super::client::trait_impls(api, operation);
+    let client_items = super::client::client_items(api, operation);
     let envelope = match operation
         .parameters
         .iter()
@@ -182,6 +181,10 @@ pub fn operation_module(api: &Api, operation: &Operation) -> TokenStream {
             }
         }
 
+        #trait_impls
+
+        #client_items
+
         #(#rules)*
     }
 }
@@ -265,7 +268,7 @@ fn month_name(date: &str) -> String {
     }
 }
 
-fn deprecated_attr(operation: &Operation) -> Option<TokenStream> {
+pub(super) fn deprecated_attr(operation: &Operation) -> Option<TokenStream> {
     let deprecation = operation.deprecation.as_ref()?;
     if !deprecation.deprecated {
         return None;

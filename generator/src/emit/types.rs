@@ -37,11 +37,16 @@ pub fn type_tokens(types: &TypeSpace, ty: &TypeRef) -> TokenStream {
     }
 }
 
-/// The body of `src/models/<type>.rs`.
-pub fn model_module(types: &TypeSpace, id: TypeId) -> TokenStream {
+/// The body of `src/models/<type>.rs`. Error bodies also tell the runtime where their
+/// `errorCode` and `detail` are.
+pub fn model_module(types: &TypeSpace, id: TypeId, is_error_body: bool) -> TokenStream {
     let def = types.get(id);
     match &def.kind {
-        TypeKind::Struct(structure) => struct_tokens(types, id, def, structure),
+        TypeKind::Struct(structure) => {
+            let error_body = is_error_body.then(|| error_body_impl(def, structure));
+            let tokens = struct_tokens(types, id, def, structure);
+            quote! { #tokens #error_body }
+        }
         TypeKind::StringEnum(string_enum) => enum_tokens(def, string_enum),
         TypeKind::Alias(target) => {
             let name = format_ident!("{}", def.rust_name);
@@ -134,6 +139,39 @@ fn struct_tokens(
         }
 
         #constructor
+    }
+}
+
+fn error_body_impl(def: &TypeDef, structure: &StructType) -> TokenStream {
+    let name = format_ident!("{}", def.rust_name);
+    let accessor = |wire: &str| {
+        let field = structure.fields.iter().find(|field| {
+            field.wire_name == wire && field.ty == TypeRef::Primitive(Primitive::String)
+        });
+        match field {
+            Some(field) if field.required => {
+                let name = ident(&field.rust_name);
+                quote! { Some(&self.#name) }
+            }
+            Some(field) => {
+                let name = ident(&field.rust_name);
+                quote! { self.#name.as_deref() }
+            }
+            None => quote! { None },
+        }
+    };
+    let error_code = accessor("errorCode");
+    let detail = accessor("detail");
+    quote! {
+        impl crate::runtime::ErrorBody for #name {
+            fn error_code(&self) -> Option<&str> {
+                #error_code
+            }
+
+            fn detail(&self) -> Option<&str> {
+                #detail
+            }
+        }
     }
 }
 

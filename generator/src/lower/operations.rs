@@ -4,8 +4,8 @@ use super::schemas::SchemaSite;
 use super::{Lowerer, resolve_component};
 use crate::diagnostics::JsonPointer;
 use crate::ir::{
-    Constraints, Deprecation, ErrorResponse, Method, Operation, Parameter, ParameterLocation,
-    ParameterType, Primitive, Replacement, SuccessResponse, TypeKind, TypeRef,
+    Constraints, Deprecation, ErrorResponse, Method, Operation, Pagination, Parameter,
+    ParameterLocation, ParameterType, Primitive, Replacement, SuccessResponse, TypeKind, TypeRef,
 };
 use crate::naming;
 use crate::path_template::PathTemplate;
@@ -96,8 +96,9 @@ impl Lowerer<'_> {
                 "request bodies are not supported by the generator yet",
             );
         }
-        let parameters = self.lower_parameters(&site, operation, &type_stem);
+        let parameters = self.lower_parameters(&site, operation, &type_stem)?;
         let (success, errors, error_body) = self.lower_responses(operation, pointer, &type_stem)?;
+        let pagination = self.pagination(&parameters, &success);
         Some(Operation {
             module_name: naming::module_name(&operation_id),
             request_type: format!("{type_stem}Request"),
@@ -114,10 +115,11 @@ impl Lowerer<'_> {
                 .as_ref()
                 .map(|docs| docs.url.clone()),
             deprecation: self.deprecation(operation, pointer),
-            parameters: parameters?,
+            parameters,
             success,
             errors,
             error_body,
+            pagination,
         })
     }
 
@@ -489,6 +491,49 @@ impl Lowerer<'_> {
             .type_ref(SchemaSite::from(schema), &content_pointer, name_hint)
             .ok_or(())?;
         Ok(Some((media_type.clone(), ty)))
+    }
+
+    /// Recognises Atlas's paging convention (see [`Pagination`]).
+    fn pagination(
+        &self,
+        parameters: &[Parameter],
+        success: &SuccessResponse,
+    ) -> Option<Pagination> {
+        let integer_query = |wire: &str| {
+            parameters.iter().find(|p| {
+                p.wire_name == wire
+                    && p.location == ParameterLocation::Query
+                    && p.ty == ParameterType::I32
+                    && !p.required
+            })
+        };
+        let page = integer_query("pageNum")?;
+        let size = integer_query("itemsPerPage")?;
+        let Some(TypeRef::Named(id)) = &success.body else {
+            return None;
+        };
+        let TypeKind::Struct(structure) = &self.types.get(*id).kind else {
+            return None;
+        };
+        let results = structure
+            .fields
+            .iter()
+            .find(|field| field.wire_name == "results")?;
+        let TypeRef::List(item) = &results.ty else {
+            return None;
+        };
+        Some(Pagination {
+            page_param: page.rust_name.clone(),
+            size_param: size.rust_name.clone(),
+            default_size: size
+                .default
+                .as_deref()
+                .and_then(|d| d.parse().ok())
+                .unwrap_or(100),
+            results_field: results.rust_name.clone(),
+            results_required: results.required,
+            item: (**item).clone(),
+        })
     }
 
     fn deprecation(

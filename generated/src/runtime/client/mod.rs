@@ -1,0 +1,452 @@
+//! An async client for Atlas over `reqwest` (feature `client`, on by default): one `Client`,
+//! cheap to clone and shared by many tasks, sends any generated operation with
+//! authentication, timeouts and retries.
+
+mod auth;
+mod error;
+mod pager;
+mod retry;
+
+pub use auth::{Credentials, Secret};
+pub use error::{AuthError, Error, RequestContext};
+pub use pager::paginate;
+pub use retry::RetryPolicy;
+
+use crate::runtime::Operation;
+use auth::{Authenticator, Unauthorized};
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Where Atlas lives.
+pub const DEFAULT_BASE_URL: &str = "https://cloud.mongodb.com";
+
+/// The path of the OAuth 2.0 token endpoint, below the base URL.
+const TOKEN_PATH: &str = "/api/oauth/token";
+
+/// Why a client could not be built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The base URL or token URL is not an absolute URL.
+    InvalidUrl { url: String, reason: String },
+    /// Credentials would travel over plain HTTP; see [`ClientBuilder::allow_insecure_http`].
+    InsecureUrl { url: String },
+    /// The user agent suffix cannot be an HTTP header value.
+    InvalidUserAgent(String),
+    /// The HTTP client could not be created.
+    Http(String),
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::InvalidUrl { url, reason } => write!(f, "invalid URL {url:?}: {reason}"),
+            ConfigError::InsecureUrl { url } => write!(
+                f,
+                "refusing plain HTTP for {url:?}: credentials would travel in clear; use https, or allow_insecure_http(true) for local testing"
+            ),
+            ConfigError::InvalidUserAgent(reason) => write!(f, "invalid user agent: {reason}"),
+            ConfigError::Http(reason) => write!(f, "cannot create the HTTP client: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Configures a [`Client`].
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct ClientBuilder {
+    base_url: String,
+    token_url: Option<String>,
+    credentials: Option<Credentials>,
+    connect_timeout: Duration,
+    timeout: Duration,
+    retry: RetryPolicy,
+    user_agent_suffix: Option<String>,
+    http: Option<reqwest::Client>,
+    allow_insecure_http: bool,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            token_url: None,
+            credentials: None,
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(60),
+            retry: RetryPolicy::default(),
+            user_agent_suffix: None,
+            http: None,
+            allow_insecure_http: false,
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// Where to send requests; `https://cloud.mongodb.com` unless set.
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = base_url.into();
+        self
+    }
+
+    /// The OAuth 2.0 token endpoint; `<base URL>/api/oauth/token` unless set.
+    pub fn token_url(mut self, token_url: impl Into<String>) -> Self {
+        self.token_url = Some(token_url.into());
+        self
+    }
+
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// Programmatic API keys, sent with HTTP Digest.
+    pub fn api_keys(self, public_key: impl Into<String>, private_key: impl Into<Secret>) -> Self {
+        self.credentials(Credentials::api_keys(public_key, private_key))
+    }
+
+    /// A service account; its access tokens are fetched, cached and refreshed for you.
+    pub fn service_account(
+        self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<Secret>,
+    ) -> Self {
+        self.credentials(Credentials::service_account(client_id, client_secret))
+    }
+
+    /// An access token obtained elsewhere.
+    pub fn bearer_token(self, token: impl Into<Secret>) -> Self {
+        self.credentials(Credentials::bearer_token(token))
+    }
+
+    /// How long to wait for a connection; 10 s unless set. Applies to clients this builder
+    /// creates, not to one passed with [`Self::http_client`].
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long one attempt may take, from sending to the last byte of the body; 60 s
+    /// unless set.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Appended to the user agent, e.g. `my-tool/1.2`.
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent_suffix = Some(suffix.into());
+        self
+    }
+
+    /// A preconfigured `reqwest::Client` (proxies, TLS roots, ...).
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// Allows `http://` URLs, for a local server in tests. Credentials then travel in clear.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// # Errors
+    ///
+    /// An unusable URL, plain HTTP without [`Self::allow_insecure_http`], or an HTTP client
+    /// that cannot be created.
+    pub fn build(self) -> Result<Client, ConfigError> {
+        let base_url = self.base_url.trim_end_matches('/').to_owned();
+        let token_url = self
+            .token_url
+            .clone()
+            .unwrap_or_else(|| format!("{base_url}{TOKEN_PATH}"));
+        for url in [&base_url, &token_url] {
+            let parsed = reqwest::Url::parse(url).map_err(|error| ConfigError::InvalidUrl {
+                url: url.clone(),
+                reason: error.to_string(),
+            })?;
+            match parsed.scheme() {
+                "https" => {}
+                "http" if self.allow_insecure_http => {}
+                "http" => return Err(ConfigError::InsecureUrl { url: url.clone() }),
+                other => {
+                    return Err(ConfigError::InvalidUrl {
+                        url: url.clone(),
+                        reason: format!("unsupported scheme {other}"),
+                    });
+                }
+            }
+        }
+        let mut user_agent = format!(
+            "{}/{} ({}; {})",
+            env!("CARGO_PKG_NAME"),
+            env!("CARGO_PKG_VERSION"),
+            std::env::consts::OS,
+            std::env::consts::ARCH
+        );
+        if let Some(suffix) = &self.user_agent_suffix {
+            user_agent.push(' ');
+            user_agent.push_str(suffix);
+        }
+        let user_agent = http::HeaderValue::from_str(&user_agent)
+            .map_err(|error| ConfigError::InvalidUserAgent(error.to_string()))?;
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout)
+                .build()
+                .map_err(|error| ConfigError::Http(error.to_string()))?,
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                auth: Authenticator::new(self.credentials, token_url),
+                http,
+                base_url,
+                timeout: self.timeout,
+                retry: self.retry,
+                user_agent,
+            }),
+        })
+    }
+}
+
+/// Sends generated operations to Atlas. Clone it freely: clones share connections, the
+/// Digest challenge and the access token.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: String,
+    auth: Authenticator,
+    timeout: Duration,
+    retry: RetryPolicy,
+    user_agent: http::HeaderValue,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("auth", &self.inner.auth.scheme())
+            .field("timeout", &self.inner.timeout)
+            .field("retry", &self.inner.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One attempt's outcome before parsing.
+enum Attempt {
+    Answered(http::Response<Vec<u8>>),
+    Failed(reqwest::Error),
+}
+
+impl Client {
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// Sends one operation and parses its answer.
+    ///
+    /// # Errors
+    ///
+    /// See [`Error`]: invalid input (nothing sent), auth, transport, timeout, an Atlas error
+    /// body, an undocumented status, or a body that does not decode.
+    pub async fn execute<O: Operation>(
+        &self,
+        operation: &O,
+    ) -> Result<O::Output, Error<O::ErrorBody>> {
+        let request = operation
+            .build_request(&self.inner.base_url)
+            .map_err(|source| Error::InvalidInput {
+                operation: O::OPERATION_ID,
+                source,
+            })?;
+        let context = RequestContext {
+            operation: O::OPERATION_ID,
+            method: request.method().clone(),
+            path: request.uri().path().to_owned(),
+        };
+        let started = Instant::now();
+        let mut attempt = 1;
+        let response = loop {
+            let outcome = self.send_authenticated(&request, &context).await?;
+            let (retryable, retry_after, status) = match &outcome {
+                Attempt::Answered(response) => (
+                    retry::is_retryable_status(response.status()),
+                    retry::retry_after(response.headers()),
+                    response.status().as_u16(),
+                ),
+                // A request that timed out may have been processed; one that never connected
+                // or lost its connection is worth another try.
+                Attempt::Failed(error) => (!error.is_timeout() && !error.is_builder(), None, 0),
+            };
+            let delay = if retryable && O::IDEMPOTENT {
+                self.inner
+                    .retry
+                    .delay(attempt, started.elapsed(), retry_after, fastrand::f64())
+            } else {
+                None
+            };
+            if let Some(delay) = delay {
+                tracing::warn!(
+                    operation = O::OPERATION_ID,
+                    attempt,
+                    status,
+                    delay_ms = delay.as_millis() as u64,
+                    "retrying"
+                );
+                tokio::time::sleep(delay).await;
+                attempt += 1;
+                continue;
+            }
+            match outcome {
+                Attempt::Answered(response) => break response,
+                Attempt::Failed(error) if error.is_timeout() => {
+                    return Err(Error::Timeout {
+                        context,
+                        after: self.inner.timeout,
+                    });
+                }
+                Attempt::Failed(error) => {
+                    return Err(Error::Transport {
+                        context,
+                        source: error.without_url(),
+                    });
+                }
+            }
+        };
+        tracing::debug!(
+            operation = O::OPERATION_ID,
+            attempt,
+            status = response.status().as_u16(),
+            "answered"
+        );
+        operation
+            .parse_response(&response)
+            .map_err(|error| Error::from_response(context, error))
+    }
+
+    /// Streams every item of a list operation; see [`paginate`].
+    pub fn paginate<O>(
+        &self,
+        operation: O,
+    ) -> futures_util::stream::BoxStream<'static, Result<O::Item, Error<O::ErrorBody>>>
+    where
+        O: crate::runtime::Paginated + Send + Sync + 'static,
+        O::Item: Send,
+        O::Output: Send,
+    {
+        paginate(self.clone(), operation)
+    }
+
+    /// One attempt, answering one authentication challenge (a Digest nonce, an expired
+    /// token) with one more request.
+    async fn send_authenticated<E: crate::runtime::ErrorBody>(
+        &self,
+        request: &http::Request<Vec<u8>>,
+        context: &RequestContext,
+    ) -> Result<Attempt, Error<E>> {
+        let target = request
+            .uri()
+            .path_and_query()
+            .map_or("/", |target| target.as_str())
+            .to_owned();
+        let mut authorization = self.authorization(request, &target, context).await?;
+        let mut challenged = false;
+        loop {
+            let outcome = self.send_once(request, authorization.as_ref()).await;
+            let Attempt::Answered(response) = &outcome else {
+                return Ok(outcome);
+            };
+            if response.status() != http::StatusCode::UNAUTHORIZED || challenged {
+                return Ok(outcome);
+            }
+            challenged = true;
+            let sent = authorization.as_ref().and_then(|value| value.to_str().ok());
+            match self.inner.auth.unauthorized(response, sent).await {
+                Unauthorized::Retry => {
+                    authorization = self.authorization(request, &target, context).await?
+                }
+                Unauthorized::GiveUp => return Ok(outcome),
+            }
+        }
+    }
+
+    async fn authorization<E: crate::runtime::ErrorBody>(
+        &self,
+        request: &http::Request<Vec<u8>>,
+        target: &str,
+        context: &RequestContext,
+    ) -> Result<Option<http::HeaderValue>, Error<E>> {
+        let auth_error = |source| Error::Auth {
+            context: context.clone(),
+            source,
+        };
+        let Some(header) = self
+            .inner
+            .auth
+            .header(&self.inner.http, request.method(), target)
+            .await
+            .map_err(auth_error)?
+        else {
+            return Ok(None);
+        };
+        let mut value = http::HeaderValue::from_str(&header)
+            .map_err(|_| auth_error(AuthError::InvalidCredentials))?;
+        // Keeps the value out of `Debug` output and HTTP/2 header compression tables.
+        value.set_sensitive(true);
+        Ok(Some(value))
+    }
+
+    async fn send_once(
+        &self,
+        request: &http::Request<Vec<u8>>,
+        authorization: Option<&http::HeaderValue>,
+    ) -> Attempt {
+        let mut copy = http::Request::new(request.body().clone());
+        *copy.method_mut() = request.method().clone();
+        *copy.uri_mut() = request.uri().clone();
+        *copy.headers_mut() = request.headers().clone();
+        copy.headers_mut()
+            .insert(http::header::USER_AGENT, self.inner.user_agent.clone());
+        if let Some(authorization) = authorization {
+            copy.headers_mut()
+                .insert(http::header::AUTHORIZATION, authorization.clone());
+        }
+        let mut outgoing = match reqwest::Request::try_from(copy) {
+            Ok(outgoing) => outgoing,
+            Err(error) => return Attempt::Failed(error),
+        };
+        *outgoing.timeout_mut() = Some(self.inner.timeout);
+        let response = match self.inner.http.execute(outgoing).await {
+            Ok(response) => response,
+            Err(error) => return Attempt::Failed(error),
+        };
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = match response.bytes().await {
+            Ok(body) => body.to_vec(),
+            Err(error) => return Attempt::Failed(error),
+        };
+        let mut answer = http::Response::new(body);
+        *answer.status_mut() = status;
+        *answer.headers_mut() = headers;
+        Attempt::Answered(answer)
+    }
+}

@@ -1,0 +1,224 @@
+//! The async client's entry point for each operation (feature `client`): a method on
+//! `runtime::Client` that returns a call with the request's setters, `send`, and for list
+//! operations `stream` and `collect_all`.
+
+use super::types::type_tokens;
+use super::{ident, runtime};
+use crate::ir::{Api, Operation, Parameter, ParameterType, TypeRef};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// Items for one operation module, all behind `#[cfg(feature = "client")]`.
+pub fn client_items(api: &Api, operation: &Operation) -> TokenStream {
+    let request_type = format_ident!("{}", operation.request_type);
+    let call_type = format_ident!("{}Call", operation.request_type.trim_end_matches("Request"));
+    let fn_name = ident(&operation.fn_name);
+    let client = runtime("Client");
+    let error = runtime("Error");
+    let output = match &operation.success.body {
+        Some(body) => type_tokens(&api.types, body),
+        None => quote! { () },
+    };
+    let error_body = error_body_tokens(api, operation);
+    let deprecated = super::operations::deprecated_attr(operation);
+    let allow_deprecated = deprecated.as_ref().map(|_| quote! { #[allow(deprecated)] });
+
+    let required: Vec<&Parameter> = operation.parameters.iter().filter(|p| p.required).collect();
+    let params = required.iter().map(|parameter| {
+        let name = ident(&parameter.rust_name);
+        let ty = argument_type(api, parameter);
+        quote! { #name: #ty }
+    });
+    let args = required.iter().map(|parameter| ident(&parameter.rust_name));
+    let setters = operation
+        .parameters
+        .iter()
+        .filter(|p| !p.required)
+        .map(|parameter| {
+            let name = ident(&parameter.rust_name);
+            let ty = argument_type(api, parameter);
+            let doc = format!(
+                " Sets `{}`; see [`{}::{}`].",
+                parameter.wire_name,
+                operation.request_type,
+                parameter.rust_name.trim_start_matches("r#")
+            );
+            quote! {
+                #[doc = #doc]
+                pub fn #name(mut self, #name: #ty) -> Self {
+                    self.request = self.request.#name(#name);
+                    self
+                }
+            }
+        });
+    let method_doc = format!(
+        " {} (`{} {}`).\n\n Required parameters go here; optional ones are setters on the returned \
+         call, which `send().await` sends.",
+        operation
+            .summary
+            .as_deref()
+            .unwrap_or(&operation.operation_id),
+        operation.method.as_str(),
+        operation.path
+    );
+    let call_doc = format!(
+        " A `{}` call, ready to send with [`Self::send`].",
+        operation.operation_id
+    );
+    let paging = operation.pagination.as_ref().map(|pagination| {
+        let item = type_tokens(&api.types, &pagination.item);
+        quote! {
+            /// Every item of every page from the starting page on, fetched lazily one page
+            /// at a time.
+            pub fn stream(self) -> futures_util::stream::BoxStream<'static, Result<#item, #error<#error_body>>> {
+                self.client.paginate(self.request)
+            }
+
+            /// Every item of every page, collected.
+            ///
+            /// # Errors
+            ///
+            /// The first page that fails.
+            pub async fn collect_all(self) -> Result<Vec<#item>, #error<#error_body>> {
+                futures_util::TryStreamExt::try_collect(self.stream()).await
+            }
+        }
+    });
+
+    quote! {
+        #[cfg(feature = "client")]
+        #[doc = #call_doc]
+        #allow_deprecated
+        #[derive(Debug, Clone)]
+        #[must_use = "a call does nothing until it is sent"]
+        pub struct #call_type {
+            client: #client,
+            request: #request_type,
+        }
+
+        #[cfg(feature = "client")]
+        #allow_deprecated
+        impl #call_type {
+            #(#setters)*
+
+            /// The request as built so far.
+            pub fn request(&self) -> &#request_type {
+                &self.request
+            }
+
+            /// Sends the request (retrying as the client's policy allows) and parses the answer.
+            ///
+            /// # Errors
+            ///
+            /// See [`Error`](crate::runtime::Error).
+            pub async fn send(self) -> Result<#output, #error<#error_body>> {
+                self.client.execute(&self.request).await
+            }
+
+            #paging
+        }
+
+        #[cfg(feature = "client")]
+        #allow_deprecated
+        impl #client {
+            #[doc = #method_doc]
+            #deprecated
+            pub fn #fn_name(&self, #(#params),*) -> #call_type {
+                #call_type {
+                    client: self.clone(),
+                    request: #request_type::new(#(#args),*),
+                }
+            }
+        }
+    }
+}
+
+/// The `Operation` and (for list operations) `Paginated` implementations.
+pub fn trait_impls(api: &Api, operation: &Operation) -> TokenStream {
+    let request_type = format_ident!("{}", operation.request_type);
+    let operation_trait = runtime("Operation");
+    let output = match &operation.success.body {
+        Some(body) => type_tokens(&api.types, body),
+        None => quote! { () },
+    };
+    let error_body = error_body_tokens(api, operation);
+    let idempotent = operation.method.is_idempotent();
+    let build_error = runtime("BuildError");
+    let response_error = runtime("ResponseError");
+    let allow_deprecated = operation
+        .deprecation
+        .as_ref()
+        .is_some_and(|d| d.deprecated)
+        .then(|| quote! { #[allow(deprecated)] });
+    let paginated = operation.pagination.as_ref().map(|pagination| {
+        let paginated_trait = runtime("Paginated");
+        let item = type_tokens(&api.types, &pagination.item);
+        let page = ident(&pagination.page_param);
+        let size = ident(&pagination.size_param);
+        let default_size = pagination.default_size;
+        let results = ident(&pagination.results_field);
+        let items = if pagination.results_required {
+            quote! { output.#results }
+        } else {
+            quote! { output.#results.unwrap_or_default() }
+        };
+        quote! {
+            #allow_deprecated
+            impl #paginated_trait for #request_type {
+                type Item = #item;
+
+                fn paging(&self) -> (i32, i32) {
+                    (self.#page.unwrap_or(1), self.#size.unwrap_or(#default_size))
+                }
+
+                fn with_paging(&self, page_num: i32, items_per_page: i32) -> Self {
+                    self.clone().#page(page_num).#size(items_per_page)
+                }
+
+                fn into_items(output: Self::Output) -> Vec<Self::Item> {
+                    #items
+                }
+            }
+        }
+    });
+    quote! {
+        #allow_deprecated
+        impl #operation_trait for #request_type {
+            type Output = #output;
+            type ErrorBody = #error_body;
+            const OPERATION_ID: &'static str = Self::OPERATION_ID;
+            const IDEMPOTENT: bool = #idempotent;
+
+            fn build_request(&self, base_url: &str) -> Result<http::Request<Vec<u8>>, #build_error> {
+                Self::build_request(self, base_url)
+            }
+
+            fn parse_response<B: AsRef<[u8]>>(
+                &self,
+                response: &http::Response<B>,
+            ) -> Result<Self::Output, #response_error<Self::ErrorBody>> {
+                Self::parse_response(self, response)
+            }
+        }
+
+        #paginated
+    }
+}
+
+pub fn error_body_tokens(api: &Api, operation: &Operation) -> TokenStream {
+    match &operation.error_body {
+        Some(ty @ TypeRef::Named(_)) => type_tokens(&api.types, ty),
+        _ => quote! { serde_json::Value },
+    }
+}
+
+fn argument_type(api: &Api, parameter: &Parameter) -> TokenStream {
+    match &parameter.ty {
+        ParameterType::String => quote! { impl Into<String> },
+        ParameterType::Boolean => quote! { bool },
+        ParameterType::I32 => quote! { i32 },
+        ParameterType::I64 => quote! { i64 },
+        ParameterType::F64 => quote! { f64 },
+        ParameterType::Enum(id) => type_tokens(&api.types, &TypeRef::Named(*id)),
+    }
+}
