@@ -138,21 +138,52 @@ pub fn runtime_files() -> Vec<GeneratedFile> {
         .collect()
 }
 
+/// One runtime file: its path in the crate and its text, embedded at compile time.
+macro_rules! runtime_file {
+    ($path:literal) => {
+        (
+            concat!("src/runtime/", $path),
+            include_str!(concat!("../../generated/src/runtime/", $path)),
+        )
+    };
+}
+
+/// Every file of `generated/src/runtime/` (a test checks that none is missing).
 const RUNTIME_FILES: &[(&str, &str)] = &[
-    (
-        "src/runtime/mod.rs",
-        include_str!("../../generated/src/runtime/mod.rs"),
-    ),
-    (
-        "src/runtime/request.rs",
-        include_str!("../../generated/src/runtime/request.rs"),
-    ),
-    (
-        "src/runtime/response.rs",
-        include_str!("../../generated/src/runtime/response.rs"),
-    ),
-    (
-        "src/runtime/validation.rs",
-        include_str!("../../generated/src/runtime/validation.rs"),
-    ),
+    runtime_file!("client/auth.rs"),
+    runtime_file!("client/error.rs"),
+    runtime_file!("client/mod.rs"),
+    runtime_file!("client/pager.rs"),
+    runtime_file!("client/retry.rs"),
+    runtime_file!("mod.rs"),
+    runtime_file!("operation.rs"),
+    runtime_file!("request.rs"),
+    runtime_file!("response.rs"),
+    runtime_file!("validation.rs"),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_runtime_file_is_embedded() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated");
+        let mut on_disk = Vec::new();
+        let mut pending = vec![root.join("src/runtime")];
+        while let Some(dir) = pending.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    pending.push(path);
+                } else {
+                    let relative = path.strip_prefix(&root).unwrap();
+                    on_disk.push(relative.to_string_lossy().replace('\\', "/"));
+                }
+            }
+        }
+        on_disk.sort();
+        let embedded: Vec<&str> = RUNTIME_FILES.iter().map(|(path, _)| *path).collect();
+        assert_eq!(embedded, on_disk);
+    }
+}

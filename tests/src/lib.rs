@@ -1,5 +1,7 @@
 //! Shared helpers for the integration tests in `tests/tests/`.
 
+pub mod atlas_server;
+
 use atlas_codegen::{Generation, Options, SpecSource};
 use std::path::{Path, PathBuf};
 
