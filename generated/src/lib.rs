@@ -23,11 +23,11 @@
 //! Build a request, send it with any HTTP client, and parse what comes back:
 //!
 //! ```
-//! use atlas_snapshots::operations::ListServerlessBackupsRequest;
+//! use atlas_snapshots::operations::GetFlexBackupRequest;
 //!
-//! let operation = ListServerlessBackupsRequest::new("32b6e34b3d91647abb20e7b8", "Cluster0");
+//! let operation = GetFlexBackupRequest::new("32b6e34b3d91647abb20e7b8", "Flex0", "5f4007f327a3bd7b6f4103c5");
 //! let request = operation.build_request(atlas_snapshots::DEFAULT_BASE_URL)?;
-//! assert_eq!(request.method(), ListServerlessBackupsRequest::METHOD);
+//! assert_eq!(request.method(), GetFlexBackupRequest::METHOD);
 //! println!("{} {}", request.method(), request.uri());
 //!
 //! # fn send(_: http::Request<Vec<u8>>) -> http::Response<Vec<u8>> {
@@ -65,7 +65,7 @@
 #![cfg_attr(feature = "client", doc = "     .build()?;")]
 #![cfg_attr(
     feature = "client",
-    doc = " let mut items = client.list_serverless_backups(\"32b6e34b3d91647abb20e7b8\", \"Cluster0\").items_per_page(100).stream();"
+    doc = " let mut items = client.list_flex_backups(\"32b6e34b3d91647abb20e7b8\", \"Flex0\").items_per_page(100).stream();"
 )]
 #![cfg_attr(
     feature = "client",

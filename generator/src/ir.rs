@@ -77,6 +77,9 @@ pub struct TypeDef {
 pub enum TypeKind {
     Struct(StructType),
     StringEnum(StringEnum),
+    /// `oneOf` or `anyOf`: one of several types, told apart by a discriminator property or
+    /// by trying each in order.
+    OneOf(OneOfType),
     /// A named schema that is just another type, e.g. `type: array` at component level.
     Alias(TypeRef),
 }
@@ -84,6 +87,25 @@ pub enum TypeKind {
 #[derive(Debug, Clone)]
 pub struct StructType {
     pub fields: Vec<Field>,
+    /// `additionalProperties` beside `properties`: the other keys, with values of this type.
+    pub additional: Option<TypeRef>,
+}
+
+#[derive(Debug, Clone)]
+pub struct OneOfType {
+    pub variants: Vec<OneOfVariant>,
+    /// The property whose value names the variant, when the spec gives one.
+    pub discriminator: Option<String>,
+    /// The variant that keeps, as JSON, a value no listed variant matches.
+    pub fallback_variant: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct OneOfVariant {
+    pub rust_name: String,
+    pub ty: TypeRef,
+    /// The discriminator values that select this variant.
+    pub tag_values: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -94,6 +116,10 @@ pub struct Field {
     pub required: bool,
     /// The server fills this field; it is never demanded from a client.
     pub read_only: bool,
+    /// `null` is a valid value (OpenAPI 3.0 `nullable`).
+    pub nullable: bool,
+    /// The default the server applies, rendered for docs.
+    pub default: Option<String>,
     pub docs: Option<String>,
     pub deprecated: bool,
 }
@@ -164,6 +190,19 @@ pub struct Operation {
     pub error_body: Option<TypeRef>,
     /// Set when the operation pages through a list the way Atlas does.
     pub pagination: Option<Pagination>,
+    /// The JSON request body, if the operation takes one.
+    pub body: Option<RequestBody>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RequestBody {
+    /// The builder's field and argument name.
+    pub rust_name: String,
+    /// The media type sent in `Content-Type`.
+    pub media_type: String,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub docs: Option<String>,
 }
 
 /// Atlas's paging convention: integer query parameters `pageNum` and `itemsPerPage`, and a
@@ -230,9 +269,16 @@ pub struct Deprecation {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Replacement {
     pub operation_id: String,
-    /// The generated method of the replacement, when the spec has that operation too.
-    pub fn_name: Option<String>,
+    /// The generated method and request type of the replacement, when the spec has that
+    /// operation too.
+    pub generated: Option<ReplacementItems>,
     pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplacementItems {
+    pub fn_name: String,
+    pub request_type: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,8 +6,8 @@
 use atlas_snapshots::DEFAULT_BASE_URL;
 use atlas_snapshots::models::ListLegacySnapshotsCompleted;
 use atlas_snapshots::operations::{
-    GetSharedClusterBackupRequest, ListLegacySnapshotsRequest, ListServerlessBackupsRequest,
-    ListSharedClusterBackupsRequest,
+    GetFlexBackupRequest, GetSharedClusterBackupRequest, ListFlexBackupsRequest,
+    ListLegacySnapshotsRequest, ListServerlessBackupsRequest, ListSharedClusterBackupsRequest,
 };
 use atlas_snapshots::runtime::{BuildError, ParameterLocation, Rule, encode_path_segment};
 
@@ -272,4 +272,28 @@ fn builders_expose_what_was_set() {
         ListLegacySnapshotsRequest::OPERATION_ID,
         "listLegacySnapshots"
     );
+}
+
+#[test]
+fn flex_replacements_use_their_versioned_media_type() {
+    let list = ListFlexBackupsRequest::new(GROUP, "Flex0")
+        .items_per_page(10)
+        .build_request(DEFAULT_BASE_URL)
+        .unwrap();
+    assert_eq!(
+        list.uri(),
+        "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/flexClusters/Flex0/backup/snapshots?itemsPerPage=10"
+    );
+    assert_eq!(accept(&list), "application/vnd.atlas.2024-11-13+json");
+    let one = GetFlexBackupRequest::new(GROUP, "Flex0", SNAPSHOT)
+        .build_request(DEFAULT_BASE_URL)
+        .unwrap();
+    assert_eq!(
+        one.uri(),
+        "https://cloud.mongodb.com/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/flexClusters/Flex0/backup/snapshots/5f4007f327a3bd7b6f4103c5"
+    );
+    let bad = GetFlexBackupRequest::new(GROUP, "-flex", SNAPSHOT)
+        .build_request(DEFAULT_BASE_URL)
+        .unwrap_err();
+    assert_eq!(bad.parameter_error().map(|e| e.parameter()), Some("name"));
 }

@@ -3,7 +3,7 @@
 
 /// Human-readable label that identifies the method of compression for the snapshot.
 ///
-/// Atlas adds values over time: a value this crate does not list deserializes into \[`BackupSnapshotPartCompressionSetting::Unknown`\] and serializes back unchanged.
+/// Atlas adds values over time: a value this crate does not list deserializes into [`BackupSnapshotPartCompressionSetting::Unknown`] and serializes back unchanged.
 #[derive(
     Debug,
     Clone,

@@ -3,7 +3,7 @@
 
 /// Human-readable label that identifies the type of server from which MongoDB Cloud took this snapshot.
 ///
-/// Atlas adds values over time: a value this crate does not list deserializes into \[`BackupSnapshotPartTypeName::Unknown`\] and serializes back unchanged.
+/// Atlas adds values over time: a value this crate does not list deserializes into [`BackupSnapshotPartTypeName::Unknown`] and serializes back unchanged.
 #[derive(
     Debug,
     Clone,

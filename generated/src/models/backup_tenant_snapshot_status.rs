@@ -3,7 +3,7 @@
 
 /// Phase of the workflow for this snapshot at the time this resource made this request.
 ///
-/// Atlas adds values over time: a value this crate does not list deserializes into \[`BackupTenantSnapshotStatus::Unknown`\] and serializes back unchanged.
+/// Atlas adds values over time: a value this crate does not list deserializes into [`BackupTenantSnapshotStatus::Unknown`] and serializes back unchanged.
 #[derive(
     Debug,
     Clone,

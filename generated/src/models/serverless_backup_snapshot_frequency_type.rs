@@ -3,7 +3,7 @@
 
 /// Human-readable label that identifies how often this snapshot triggers.
 ///
-/// Atlas adds values over time: a value this crate does not list deserializes into \[`ServerlessBackupSnapshotFrequencyType::Unknown`\] and serializes back unchanged.
+/// Atlas adds values over time: a value this crate does not list deserializes into [`ServerlessBackupSnapshotFrequencyType::Unknown`] and serializes back unchanged.
 #[derive(
     Debug,
     Clone,

@@ -3,7 +3,7 @@
 
 /// Human-readable label that identifies when this snapshot triggers.
 ///
-/// Atlas adds values over time: a value this crate does not list deserializes into \[`ServerlessBackupSnapshotSnapshotType::Unknown`\] and serializes back unchanged.
+/// Atlas adds values over time: a value this crate does not list deserializes into [`ServerlessBackupSnapshotSnapshotType::Unknown`] and serializes back unchanged.
 #[derive(
     Debug,
     Clone,

@@ -3,7 +3,7 @@
 
 /// Human-readable label that indicates the stage of the backup process for this snapshot.
 ///
-/// Atlas adds values over time: a value this crate does not list deserializes into \[`ServerlessBackupSnapshotStatus::Unknown`\] and serializes back unchanged.
+/// Atlas adds values over time: a value this crate does not list deserializes into [`ServerlessBackupSnapshotStatus::Unknown`] and serializes back unchanged.
 #[derive(
     Debug,
     Clone,

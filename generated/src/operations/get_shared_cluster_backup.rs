@@ -9,11 +9,11 @@
 ///
 /// This endpoint can also be used on Flex clusters that were created using the `createCluster` endpoint or former M2/M5 clusters that have been migrated to Flex clusters until January 2026, after which this endpoint will be sunset. Please use the `getFlexBackup` endpoint instead.
 ///
-/// **Deprecated.** Atlas deprecated this operation and sunsets it in January 2026. Use getFlexBackup instead.
+/// **Deprecated.** Atlas deprecated this operation and sunsets it in January 2026. Use [`GetFlexBackupRequest`](crate::operations::GetFlexBackupRequest) (`Client::get_flex_backup`) instead. See <https://www.mongodb.com/docs/api/doc/atlas-admin-api-v2/operation/operation-getflexbackup>.
 ///
 /// Atlas reference: <https://www.mongodb.com/docs/api/doc/atlas-admin-api-v2/operation/operation-getsharedclusterbackup>
 #[deprecated(
-    note = "Atlas deprecated this operation and sunsets it in January 2026. Use getFlexBackup instead."
+    note = "Atlas deprecated this operation and sunsets it in January 2026. Use `GetFlexBackupRequest` or `Client::get_flex_backup` instead."
 )]
 #[derive(Debug, Clone, PartialEq)]
 #[must_use = "a request does nothing until it is built and sent"]
@@ -132,6 +132,7 @@ impl GetSharedClusterBackupRequest {
             query.push("pretty", value);
         }
         let headers = crate::runtime::Headers::new();
+        let body = None;
         crate::runtime::build_request(
             Self::METHOD,
             base_url,
@@ -139,6 +140,7 @@ impl GetSharedClusterBackupRequest {
             &query,
             &headers,
             Some("application/json"),
+            body,
         )
     }
     /// Reads the response to this request: the typed body for a documented success status.
@@ -229,7 +231,7 @@ impl crate::runtime::Client {
 
  Required parameters go here; optional ones are setters on the returned call, which `send().await` sends.*/
     #[deprecated(
-        note = "Atlas deprecated this operation and sunsets it in January 2026. Use getFlexBackup instead."
+        note = "Atlas deprecated this operation and sunsets it in January 2026. Use `GetFlexBackupRequest` or `Client::get_flex_backup` instead."
     )]
     pub fn get_shared_cluster_backup(
         &self,

@@ -187,6 +187,7 @@ impl ListLegacySnapshotsRequest {
             query.push("completed", value);
         }
         let headers = crate::runtime::Headers::new();
+        let body = None;
         crate::runtime::build_request(
             Self::METHOD,
             base_url,
@@ -194,6 +195,7 @@ impl ListLegacySnapshotsRequest {
             &query,
             &headers,
             Some("application/vnd.atlas.2023-01-01+json"),
+            body,
         )
     }
     /// Reads the response to this request: the typed body for a documented success status.

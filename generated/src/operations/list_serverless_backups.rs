@@ -9,7 +9,7 @@
 ///
 /// This API can also be used on Flex clusters that were created with the `createServerlessInstance` endpoint or Flex clusters that were migrated from Serverless instances. This endpoint will be sunset in January 2026. Please use the `listFlexBackups` endpoint instead.
 ///
-/// **Sunset.** Atlas sunsets this operation in January 2026. Use listFlexBackups instead.
+/// **Sunset.** Atlas sunsets this operation in January 2026. Use [`ListFlexBackupsRequest`](crate::operations::ListFlexBackupsRequest) (`Client::list_flex_backups`) instead. See <https://www.mongodb.com/docs/api/doc/atlas-admin-api-v2/operation/operation-listflexbackups>.
 ///
 /// Atlas reference: <https://www.mongodb.com/docs/api/doc/atlas-admin-api-v2/operation/operation-listserverlessbackups>
 #[derive(Debug, Clone, PartialEq)]
@@ -166,6 +166,7 @@ impl ListServerlessBackupsRequest {
             query.push("pageNum", value);
         }
         let headers = crate::runtime::Headers::new();
+        let body = None;
         crate::runtime::build_request(
             Self::METHOD,
             base_url,
@@ -173,6 +174,7 @@ impl ListServerlessBackupsRequest {
             &query,
             &headers,
             Some("application/json"),
+            body,
         )
     }
     /// Reads the response to this request: the typed body for a documented success status.

@@ -9,11 +9,11 @@
 ///
 /// This API also works for Flex clusters that were created using the `createCluster` endpoint or former M2/M5 clusters that have been migrated to Flex clusters, until January 2026, after which this endpoint will be sunset. Please use the `listFlexBackups` endpoint instead.
 ///
-/// **Deprecated.** Atlas deprecated this operation and sunsets it in January 2026. Use listFlexBackups instead.
+/// **Deprecated.** Atlas deprecated this operation and sunsets it in January 2026. Use [`ListFlexBackupsRequest`](crate::operations::ListFlexBackupsRequest) (`Client::list_flex_backups`) instead. See <https://www.mongodb.com/docs/api/doc/atlas-admin-api-v2/operation/operation-listflexbackups>.
 ///
 /// Atlas reference: <https://www.mongodb.com/docs/api/doc/atlas-admin-api-v2/operation/operation-listsharedclusterbackups>
 #[deprecated(
-    note = "Atlas deprecated this operation and sunsets it in January 2026. Use listFlexBackups instead."
+    note = "Atlas deprecated this operation and sunsets it in January 2026. Use `ListFlexBackupsRequest` or `Client::list_flex_backups` instead."
 )]
 #[derive(Debug, Clone, PartialEq)]
 #[must_use = "a request does nothing until it is built and sent"]
@@ -116,6 +116,7 @@ impl ListSharedClusterBackupsRequest {
             query.push("pretty", value);
         }
         let headers = crate::runtime::Headers::new();
+        let body = None;
         crate::runtime::build_request(
             Self::METHOD,
             base_url,
@@ -123,6 +124,7 @@ impl ListSharedClusterBackupsRequest {
             &query,
             &headers,
             Some("application/json"),
+            body,
         )
     }
     /// Reads the response to this request: the typed body for a documented success status.
@@ -213,7 +215,7 @@ impl crate::runtime::Client {
 
  Required parameters go here; optional ones are setters on the returned call, which `send().await` sends.*/
     #[deprecated(
-        note = "Atlas deprecated this operation and sunsets it in January 2026. Use listFlexBackups instead."
+        note = "Atlas deprecated this operation and sunsets it in January 2026. Use `ListFlexBackupsRequest` or `Client::list_flex_backups` instead."
     )]
     pub fn list_shared_cluster_backups(
         &self,

@@ -2,9 +2,13 @@
 // change the spec and run `cargo xtask codegen` again.
 
 //! One request builder per operation of the spec.
+mod get_flex_backup;
+pub use get_flex_backup::GetFlexBackupRequest;
 mod get_shared_cluster_backup;
 #[allow(deprecated)]
 pub use get_shared_cluster_backup::GetSharedClusterBackupRequest;
+mod list_flex_backups;
+pub use list_flex_backups::ListFlexBackupsRequest;
 mod list_legacy_snapshots;
 #[allow(deprecated)]
 pub use list_legacy_snapshots::ListLegacySnapshotsRequest;

@@ -15,6 +15,8 @@ mod validation;
 #[cfg(feature = "client")]
 pub use client::{Client, ClientBuilder, Credentials, Error, RetryPolicy, Secret};
 pub use operation::{ErrorBody, Operation, Paginated};
-pub use request::{BuildError, Headers, Query, build_request, encode_path_segment};
+pub use request::{
+    BuildError, Headers, JsonBody, Query, build_request, encode_path_segment, json_body,
+};
 pub use response::{ResponseError, ResponseSpec, parse_empty_response, parse_json_response};
 pub use validation::{ParameterError, ParameterLocation, ParameterName, Rule, Rules};

@@ -61,6 +61,26 @@ impl Headers {
     }
 }
 
+/// A request body, serialized.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonBody {
+    content_type: &'static str,
+    bytes: Vec<u8>,
+}
+
+/// Serializes a request body as JSON, to be sent with the given media type.
+pub fn json_body<T: serde::Serialize>(
+    content_type: &'static str,
+    value: &T,
+) -> Result<JsonBody, BuildError> {
+    let bytes =
+        serde_json::to_vec(value).map_err(|error| BuildError::InvalidBody(error.to_string()))?;
+    Ok(JsonBody {
+        content_type,
+        bytes,
+    })
+}
+
 /// Why a request could not be built. Nothing was sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -71,6 +91,8 @@ pub enum BuildError {
     InvalidBaseUrl { base_url: String, reason: String },
     /// A header parameter's value cannot travel in an HTTP header.
     InvalidHeader { name: &'static str, reason: String },
+    /// The request body cannot be serialized as JSON (a map with non-string keys, say).
+    InvalidBody(String),
 }
 
 impl From<ParameterError> for BuildError {
@@ -99,6 +121,9 @@ impl fmt::Display for BuildError {
             BuildError::InvalidHeader { name, reason } => {
                 write!(f, "invalid value for header parameter {name}: {reason}")
             }
+            BuildError::InvalidBody(reason) => {
+                write!(f, "the request body cannot be serialized: {reason}")
+            }
         }
     }
 }
@@ -113,7 +138,7 @@ impl std::error::Error for BuildError {
 }
 
 /// Assembles the request: `base_url` + already-encoded `path` + query, with `Accept` set to the
-/// media type the operation documents for its success response.
+/// media type the operation documents for its success response, and the body if any.
 pub fn build_request(
     method: http::Method,
     base_url: &str,
@@ -121,6 +146,7 @@ pub fn build_request(
     query: &Query,
     headers: &Headers,
     accept: Option<&str>,
+    body: Option<JsonBody>,
 ) -> Result<http::Request<Vec<u8>>, BuildError> {
     let base = validate_base_url(base_url)?;
     let mut uri = format!("{}{}", base, path);
@@ -140,8 +166,15 @@ pub fn build_request(
             })?;
         builder = builder.header(*name, value);
     }
+    let bytes = match body {
+        Some(body) => {
+            builder = builder.header(http::header::CONTENT_TYPE, body.content_type);
+            body.bytes
+        }
+        None => Vec::new(),
+    };
     builder
-        .body(Vec::new())
+        .body(bytes)
         .map_err(|error| BuildError::InvalidBaseUrl {
             base_url: base_url.to_owned(),
             reason: error.to_string(),
@@ -197,6 +230,7 @@ mod tests {
             &query,
             &Headers::new(),
             Some("application/vnd.atlas.2023-01-01+json"),
+            None,
         )
         .unwrap();
         assert_eq!(
@@ -223,6 +257,7 @@ mod tests {
                 "/x",
                 &Query::new(),
                 &Headers::new(),
+                None,
                 None,
             )
             .unwrap_err();

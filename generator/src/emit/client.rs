@@ -23,13 +23,21 @@ pub fn client_items(api: &Api, operation: &Operation) -> TokenStream {
     let deprecated = super::operations::deprecated_attr(operation);
     let allow_deprecated = deprecated.as_ref().map(|_| quote! { #[allow(deprecated)] });
 
+    let body = super::body::body_items(api, operation);
     let required: Vec<&Parameter> = operation.parameters.iter().filter(|p| p.required).collect();
-    let params = required.iter().map(|parameter| {
-        let name = ident(&parameter.rust_name);
-        let ty = argument_type(api, parameter);
-        quote! { #name: #ty }
-    });
-    let args = required.iter().map(|parameter| ident(&parameter.rust_name));
+    let params = required
+        .iter()
+        .map(|parameter| {
+            let name = ident(&parameter.rust_name);
+            let ty = argument_type(api, parameter);
+            quote! { #name: #ty }
+        })
+        .chain(body.call_param.as_ref().map(|(param, _)| param.clone()));
+    let args = required
+        .iter()
+        .map(|parameter| ident(&parameter.rust_name))
+        .chain(body.call_param.as_ref().map(|(_, name)| name.clone()));
+    let body_setter = &body.call_setter;
     let setters = operation
         .parameters
         .iter()
@@ -100,6 +108,7 @@ pub fn client_items(api: &Api, operation: &Operation) -> TokenStream {
         #allow_deprecated
         impl #call_type {
             #(#setters)*
+            #body_setter
 
             /// The request as built so far.
             pub fn request(&self) -> &#request_type {

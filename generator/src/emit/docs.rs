@@ -16,6 +16,12 @@ pub fn inner_doc_attrs(text: &str) -> TokenStream {
     quote! { #( #![doc = #lines] )* }
 }
 
+/// `#[doc]` attributes from generator-written text (spec parts already sanitized).
+pub fn doc_attrs_trusted(text: &str) -> TokenStream {
+    let lines = trusted_lines(text);
+    quote! { #( #[doc = #lines] )* }
+}
+
 /// Doc lines of generator-written text: split, not rewritten.
 pub fn trusted_lines(text: &str) -> Vec<String> {
     text.trim()
@@ -39,15 +45,14 @@ pub fn sanitize_text(text: &str) -> String {
         .join("\n")
 }
 
-/// Paragraphs joined by a blank doc line.
-pub fn doc_paragraphs<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> TokenStream {
-    let text = paragraphs
-        .into_iter()
-        .map(str::trim)
-        .filter(|paragraph| !paragraph.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n\n");
-    doc_attrs(&text)
+/// The spec's description (sanitized) followed by a note the generator wrote (kept as is).
+pub fn spec_docs_with_note(spec: Option<&str>, note: &str) -> TokenStream {
+    let mut text = spec.map(sanitize_text).unwrap_or_default();
+    if !text.trim().is_empty() {
+        text.push_str("\n\n");
+    }
+    text.push_str(note);
+    doc_attrs_trusted(&text)
 }
 
 /// Lines of rustdoc, each with the leading space that `///` would give.

@@ -1,8 +1,10 @@
 //! Stage 3: the IR into token streams, one per generated module, plus the crate manifest.
 
+mod body;
 mod client;
 mod crate_root;
 pub mod docs;
+mod one_of;
 mod operations;
 mod types;
 

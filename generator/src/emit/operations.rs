@@ -1,6 +1,6 @@
 //! Operations: one module per operation with its request builder, validation and parser.
 
-use super::docs::{doc_attrs, doc_paragraphs};
+use super::docs::{doc_attrs, doc_attrs_trusted, sanitize_text};
 use super::types::type_tokens;
 use super::{ident, runtime};
 use crate::ir::{
@@ -26,16 +26,25 @@ pub fn operation_module(api: &Api, operation: &Operation) -> TokenStream {
         .filter(|p| !p.required)
         .collect();
 
+    let body = super::body::body_items(api, operation);
+    let body_field = &body.field;
+    let body_init = &body.new_init;
+    let body_setter = &body.setter;
+    let body_getter = &body.getter;
+    let body_serialized = &body.serialized;
     let struct_fields = operation.parameters.iter().map(|parameter| {
         let name = ident(&parameter.rust_name);
         let ty = stored_type(api, parameter);
         quote! { #name: #ty, }
     });
-    let new_params = required.iter().map(|parameter| {
-        let name = ident(&parameter.rust_name);
-        let ty = argument_type(api, parameter);
-        quote! { #name: #ty }
-    });
+    let new_params = required
+        .iter()
+        .map(|parameter| {
+            let name = ident(&parameter.rust_name);
+            let ty = argument_type(api, parameter);
+            quote! { #name: #ty }
+        })
+        .chain(body.new_param.clone());
     let new_inits = operation.parameters.iter().map(|parameter| {
         let name = ident(&parameter.rust_name);
         if parameter.required && parameter.ty == ParameterType::String {
@@ -47,7 +56,8 @@ pub fn operation_module(api: &Api, operation: &Operation) -> TokenStream {
         }
     });
     let new_docs = new_docs(&required);
-    let derive_default = required.is_empty().then(|| quote! { Default });
+    let derive_default =
+        (required.is_empty() && body.new_param.is_none()).then(|| quote! { Default });
     let setters = optional.iter().map(|parameter| setter(api, parameter));
     let getters = operation
         .parameters
@@ -121,6 +131,7 @@ pub fn operation_module(api: &Api, operation: &Operation) -> TokenStream {
         #[must_use = "a request does nothing until it is built and sent"]
         pub struct #request_type {
             #(#struct_fields)*
+            #body_field
         }
 
         #allow_deprecated
@@ -134,12 +145,14 @@ pub fn operation_module(api: &Api, operation: &Operation) -> TokenStream {
 
             #new_docs
             pub fn new(#(#new_params),*) -> Self {
-                Self { #(#new_inits),* }
+                Self { #(#new_inits,)* #body_init }
             }
 
             #(#setters)*
+            #body_setter
 
             #(#getters)*
+            #body_getter
 
             /// Checks every parameter against the spec's rules, without building anything.
             ///
@@ -164,7 +177,8 @@ pub fn operation_module(api: &Api, operation: &Operation) -> TokenStream {
                 #(#query_pushes)*
                 let #headers_mut headers = #headers_type::new();
                 #(#header_pushes)*
-                #build_request(Self::METHOD, base_url, &path, &query, &headers, #accept)
+                let body = #body_serialized;
+                #build_request(Self::METHOD, base_url, &path, &query, &headers, #accept, body)
             }
 
             #parse_docs
@@ -189,13 +203,14 @@ pub fn operation_module(api: &Api, operation: &Operation) -> TokenStream {
     }
 }
 
+/// Spec text is sanitized for rustdoc; the generator's own sentences (links included) are not.
 fn request_docs(operation: &Operation) -> TokenStream {
     let title = operation
         .summary
-        .clone()
-        .unwrap_or_else(|| operation.operation_id.clone());
+        .as_deref()
+        .unwrap_or(&operation.operation_id);
     let mut paragraphs = vec![
-        title,
+        sanitize_text(title),
         format!(
             "`{} {}` (operationId `{}`).",
             operation.method.as_str(),
@@ -204,36 +219,57 @@ fn request_docs(operation: &Operation) -> TokenStream {
         ),
     ];
     if let Some(description) = &operation.description {
-        paragraphs.push(description.clone());
+        paragraphs.push(sanitize_text(description));
     }
-    if let Some(note) = deprecation_note(operation) {
-        let label = if operation.deprecation.as_ref().is_some_and(|d| d.deprecated) {
+    if let Some(deprecation) = &operation.deprecation {
+        let label = if deprecation.deprecated {
             "Deprecated"
         } else {
             "Sunset"
         };
-        paragraphs.push(format!("**{label}.** {note}"));
+        let mut note = format!("**{label}.** {}", when_note(deprecation));
+        if let Some(replacement) = &deprecation.replacement {
+            note.push_str(&match &replacement.generated {
+                Some(items) => format!(
+                    " Use [`{}`](crate::operations::{}) (`Client::{}`) instead.",
+                    items.request_type, items.request_type, items.fn_name
+                ),
+                None => format!(" Use {} instead.", replacement.operation_id),
+            });
+            if let Some(url) = &replacement.url {
+                note.push_str(&format!(" See <{url}>."));
+            }
+        }
+        paragraphs.push(note);
     }
     if let Some(url) = &operation.reference_url {
         paragraphs.push(format!("Atlas reference: <{url}>"));
     }
-    doc_paragraphs(paragraphs.iter().map(String::as_str))
+    doc_attrs_trusted(&paragraphs.join("\n\n"))
 }
 
-/// The sentence that says when the operation goes away and what to call instead.
-fn deprecation_note(operation: &Operation) -> Option<String> {
-    let deprecation = operation.deprecation.as_ref()?;
-    let mut note = match (&deprecation.sunset, deprecation.deprecated) {
+/// When the operation goes away, as a sentence.
+fn when_note(deprecation: &crate::ir::Deprecation) -> String {
+    match (&deprecation.sunset, deprecation.deprecated) {
         (Some(sunset), true) => format!(
             "Atlas deprecated this operation and sunsets it in {}.",
             month_name(sunset)
         ),
         (Some(sunset), false) => format!("Atlas sunsets this operation in {}.", month_name(sunset)),
         (None, _) => "Atlas deprecated this operation.".to_owned(),
-    };
+    }
+}
+
+/// The plain-text note of `#[deprecated]`.
+fn deprecation_note(operation: &Operation) -> Option<String> {
+    let deprecation = operation.deprecation.as_ref()?;
+    let mut note = when_note(deprecation);
     if let Some(replacement) = &deprecation.replacement {
-        note.push_str(&match &replacement.fn_name {
-            Some(fn_name) => format!(" Use `{fn_name}` ({}) instead.", replacement.operation_id),
+        note.push_str(&match &replacement.generated {
+            Some(items) => format!(
+                " Use `{}` or `Client::{}` instead.",
+                items.request_type, items.fn_name
+            ),
             None => format!(" Use {} instead.", replacement.operation_id),
         });
     }

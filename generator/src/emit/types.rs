@@ -1,6 +1,6 @@
 //! Models: one module per named type, structs and string enums built for API evolution.
 
-use super::docs::{doc_attrs, doc_paragraphs};
+use super::docs::{doc_attrs, doc_attrs_trusted, sanitize_text, spec_docs_with_note};
 use super::ident;
 use crate::ir::{
     Field, Primitive, StringEnum, StructType, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace,
@@ -48,6 +48,7 @@ pub fn model_module(types: &TypeSpace, id: TypeId, is_error_body: bool) -> Token
             quote! { #tokens #error_body }
         }
         TypeKind::StringEnum(string_enum) => enum_tokens(def, string_enum),
+        TypeKind::OneOf(one_of) => super::one_of::one_of_tokens(types, def, one_of),
         TypeKind::Alias(target) => {
             let name = format_ident!("{}", def.rust_name);
             let docs = def.docs.as_deref().map(doc_attrs);
@@ -73,12 +74,20 @@ fn struct_tokens(
          build values with `{}` and assign the public fields.",
         if has_required { "new" } else { "Default" }
     );
-    let docs = doc_paragraphs([def.docs.as_deref().unwrap_or_default(), evolution.as_str()]);
+    let docs = spec_docs_with_note(def.docs.as_deref(), &evolution);
     let deprecated = def.deprecated.then(|| quote! { #[deprecated] });
+    let additional = structure.additional.as_ref().map(|values| {
+        let values = type_tokens(types, values);
+        quote! {
+            /// Properties beyond those the spec names, as `additionalProperties` allows.
+            #[serde(flatten)]
+            pub additional_properties: std::collections::BTreeMap<String, #values>,
+        }
+    });
     let fields = structure.fields.iter().map(|field| {
         let field_name = ident(&field.rust_name);
         let ty = field_type(types, id, field);
-        let docs = field.docs.as_deref().map(doc_attrs);
+        let docs = field_docs(field);
         let rename = (field.rust_name.trim_start_matches("r#") != field.wire_name).then(|| {
             let wire = &field.wire_name;
             quote! { rename = #wire, }
@@ -114,6 +123,10 @@ fn struct_tokens(
                 quote! { #field_name: None }
             }
         });
+        let additional_init = structure
+            .additional
+            .as_ref()
+            .map(|_| quote! { additional_properties: Default::default(), });
         let allow_deprecated = structure
             .fields
             .iter()
@@ -124,7 +137,7 @@ fn struct_tokens(
                 /// Creates a value with the required fields; the optional ones start as `None`.
                 #allow_deprecated
                 pub fn new(#(#params),*) -> Self {
-                    Self { #(#inits),* }
+                    Self { #(#inits,)* #additional_init }
                 }
             }
         }
@@ -136,6 +149,7 @@ fn struct_tokens(
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
+            #additional
         }
 
         #constructor
@@ -175,12 +189,25 @@ fn error_body_impl(def: &TypeDef, structure: &StructType) -> TokenStream {
     }
 }
 
+/// The spec's description, and the default the server applies.
+fn field_docs(field: &Field) -> Option<TokenStream> {
+    let mut text = field.docs.as_deref().map(sanitize_text).unwrap_or_default();
+    if let Some(default) = &field.default {
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        text.push_str(&format!("Atlas uses `{default}` when this is not set."));
+    }
+    (!text.is_empty()).then(|| doc_attrs_trusted(&text))
+}
+
+/// `Option` unless the field is required and cannot be `null`.
 fn field_type(types: &TypeSpace, owner: TypeId, field: &Field) -> TokenStream {
     let mut ty = type_tokens(types, &field.ty);
     if reaches(types, &field.ty, owner, &mut Vec::new()) {
         ty = quote! { Box<#ty> };
     }
-    if field.required {
+    if field.required && !field.nullable {
         ty
     } else {
         quote! { Option<#ty> }
@@ -206,7 +233,8 @@ fn reaches(types: &TypeSpace, ty: &TypeRef, owner: TypeId, seen: &mut Vec<TypeId
             .iter()
             .any(|field| reaches(types, &field.ty, owner, seen)),
         TypeKind::Alias(target) => reaches(types, target, owner, seen),
-        TypeKind::StringEnum(_) => false,
+        // Enum variants of named types are boxed, so a oneOf never makes a cycle infinite.
+        TypeKind::StringEnum(_) | TypeKind::OneOf(_) => false,
     }
 }
 
@@ -217,7 +245,7 @@ fn enum_tokens(def: &TypeDef, string_enum: &StringEnum) -> TokenStream {
          [`{}::{}`] and serializes back unchanged.",
         def.rust_name, string_enum.fallback_variant
     );
-    let docs = doc_paragraphs([def.docs.as_deref().unwrap_or_default(), evolution.as_str()]);
+    let docs = spec_docs_with_note(def.docs.as_deref(), &evolution);
     let fallback = format_ident!("{}", string_enum.fallback_variant);
     let variants: Vec<_> = string_enum
         .variants

@@ -3,6 +3,7 @@
 //! Lowering never stops at the first problem: it records each one with its JSON pointer and
 //! carries on, so a maintainer sees everything wrong with a spec in one run.
 
+mod composition;
 mod operations;
 mod schemas;
 

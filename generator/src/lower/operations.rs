@@ -5,7 +5,8 @@ use super::{Lowerer, resolve_component};
 use crate::diagnostics::JsonPointer;
 use crate::ir::{
     Constraints, Deprecation, ErrorResponse, Method, Operation, Pagination, Parameter,
-    ParameterLocation, ParameterType, Primitive, Replacement, SuccessResponse, TypeKind, TypeRef,
+    ParameterLocation, ParameterType, Primitive, Replacement, ReplacementItems, RequestBody,
+    SuccessResponse, TypeKind, TypeRef,
 };
 use crate::naming;
 use crate::path_template::PathTemplate;
@@ -90,15 +91,18 @@ impl Lowerer<'_> {
     ) -> Option<Operation> {
         let pointer = site.pointer;
         let type_stem = naming::type_name(&operation_id);
-        if operation.request_body.is_some() {
-            self.sink.error(
-                &pointer.join("requestBody"),
-                "request bodies are not supported by the generator yet",
-            );
-        }
         let parameters = self.lower_parameters(&site, operation, &type_stem)?;
         let (success, errors, error_body) = self.lower_responses(operation, pointer, &type_stem)?;
         let pagination = self.pagination(&parameters, &success);
+        let body = match &operation.request_body {
+            Some(body) => Some(self.request_body(
+                body,
+                &pointer.join("requestBody"),
+                &type_stem,
+                &parameters,
+            )?),
+            None => None,
+        };
         Some(Operation {
             module_name: naming::module_name(&operation_id),
             request_type: format!("{type_stem}Request"),
@@ -120,6 +124,7 @@ impl Lowerer<'_> {
             errors,
             error_body,
             pagination,
+            body,
         })
     }
 
@@ -493,6 +498,64 @@ impl Lowerer<'_> {
         Ok(Some((media_type.clone(), ty)))
     }
 
+    /// The JSON request body: its newest JSON media type (Atlas versions them by date) and
+    /// type. The builder field is `body`, or `request_body` when a parameter is named `body`.
+    fn request_body(
+        &mut self,
+        body: &ReferenceOr<openapiv3::RequestBody>,
+        pointer: &JsonPointer,
+        type_stem: &str,
+        parameters: &[Parameter],
+    ) -> Option<RequestBody> {
+        let components = self.document.components.as_ref().map(|c| &c.request_bodies);
+        let (body, target) = match resolve_component(body, "requestBodies", components) {
+            Ok(resolved) => resolved,
+            Err(message) => {
+                self.sink.error(pointer, message);
+                return None;
+            }
+        };
+        let pointer = target.unwrap_or_else(|| pointer.clone());
+        let Some((media_type, content)) = body
+            .content
+            .iter()
+            .filter(|(media_type, _)| is_json_media_type(media_type))
+            .max_by(|a, b| a.0.cmp(b.0))
+        else {
+            self.sink.error(
+                &pointer.join("content"),
+                "only JSON request bodies are supported",
+            );
+            return None;
+        };
+        let ty = match &content.schema {
+            Some(schema) => self.type_ref(
+                SchemaSite::from(schema),
+                &pointer
+                    .join("content")
+                    .join(media_type.clone())
+                    .join("schema"),
+                &format!("{type_stem}Body"),
+            )?,
+            None => TypeRef::Any,
+        };
+        let rust_name = if parameters
+            .iter()
+            .any(|parameter| parameter.rust_name == "body")
+        {
+            "request_body"
+        } else {
+            "body"
+        };
+        Some(RequestBody {
+            rust_name: rust_name.to_owned(),
+            media_type: media_type.clone(),
+            ty,
+            required: body.required,
+            docs: body.description.clone(),
+        })
+    }
+
     /// Recognises Atlas's paging convention (see [`Pagination`]).
     fn pagination(
         &self,
@@ -557,7 +620,7 @@ impl Lowerer<'_> {
             Some(Value::Object(object)) => match object.get("operationId") {
                 Some(Value::String(operation_id)) => Some(Replacement {
                     operation_id: operation_id.clone(),
-                    fn_name: None,
+                    generated: None,
                     url: object.get("url").and_then(Value::as_str).map(str::to_owned),
                 }),
                 _ => {
@@ -586,9 +649,15 @@ impl Lowerer<'_> {
 
     /// Points each replacement at its generated method when the spec has that operation.
     fn link_replacements(&self, operations: &mut [Operation]) {
-        let fn_names: BTreeMap<String, String> = operations
+        let generated: BTreeMap<String, ReplacementItems> = operations
             .iter()
-            .map(|operation| (operation.operation_id.clone(), operation.fn_name.clone()))
+            .map(|operation| {
+                let items = ReplacementItems {
+                    fn_name: operation.fn_name.clone(),
+                    request_type: operation.request_type.clone(),
+                };
+                (operation.operation_id.clone(), items)
+            })
             .collect();
         for operation in operations {
             if let Some(replacement) = operation
@@ -596,7 +665,7 @@ impl Lowerer<'_> {
                 .as_mut()
                 .and_then(|d| d.replacement.as_mut())
             {
-                replacement.fn_name = fn_names.get(&replacement.operation_id).cloned();
+                replacement.generated = generated.get(&replacement.operation_id).cloned();
             }
         }
     }

@@ -1,11 +1,12 @@
 //! Schemas into types: structs, string enums, aliases, and the type references between them.
 
+use super::composition::{ObjectParts, is_object_like, single_reference};
 use super::{Lowerer, component_ref_name};
 use crate::diagnostics::JsonPointer;
 use crate::ir::{EnumVariant, Field, Primitive, StringEnum, StructType, TypeId, TypeKind, TypeRef};
 use crate::naming;
 use openapiv3::{
-    AdditionalProperties, IntegerFormat, NumberFormat, ObjectType, ReferenceOr, Schema, SchemaKind,
+    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind,
     StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 use std::collections::BTreeMap;
@@ -69,6 +70,9 @@ impl Lowerer<'_> {
             SchemaSite::Reference(reference) => return self.schema_reference(reference, pointer),
             SchemaSite::Inline(schema) => schema,
         };
+        if let Some(target) = single_reference(schema) {
+            return self.schema_reference(target, &pointer.join("allOf").join("0"));
+        }
         if needs_named_type(schema) {
             return self.inline_named_type(schema, pointer, name_hint);
         }
@@ -187,82 +191,96 @@ impl Lowerer<'_> {
             SchemaKind::Type(Type::String(string)) if !string.enumeration.is_empty() => self
                 .string_enum(&string.enumeration, pointer)
                 .map(TypeKind::StringEnum),
-            SchemaKind::Type(Type::Object(object)) if !object.properties.is_empty() => {
-                Some(TypeKind::Struct(self.struct_type(&owner, object, pointer)))
+            SchemaKind::Type(Type::Object(_)) | SchemaKind::Any(_) | SchemaKind::AllOf { .. }
+                if is_object_like(schema) =>
+            {
+                if let Some(target) = single_reference(schema) {
+                    // `allOf: [$ref]` only re-describes another schema.
+                    return self.schema_reference(target, pointer).map(TypeKind::Alias);
+                }
+                let parts = self.object_parts(schema, pointer, &owner, 0)?;
+                Some(TypeKind::Struct(self.struct_type(parts)))
             }
-            SchemaKind::Any(any) if !any.properties.is_empty() => {
-                let object = ObjectType {
-                    properties: any.properties.clone(),
-                    required: any.required.clone(),
-                    additional_properties: any.additional_properties.clone(),
-                    ..ObjectType::default()
-                };
-                Some(TypeKind::Struct(self.struct_type(&owner, &object, pointer)))
-            }
+            SchemaKind::OneOf { one_of } => self
+                .one_of_type(&owner, one_of, schema, &pointer.join("oneOf"))
+                .map(TypeKind::OneOf),
+            SchemaKind::AnyOf { any_of } => self
+                .one_of_type(&owner, any_of, schema, &pointer.join("anyOf"))
+                .map(TypeKind::OneOf),
             _ => self
                 .type_ref(SchemaSite::Inline(schema), pointer, &owner)
                 .map(TypeKind::Alias),
         }
     }
 
-    fn struct_type(
-        &mut self,
-        owner: &str,
-        object: &ObjectType,
-        pointer: &JsonPointer,
-    ) -> StructType {
-        if matches!(
-            object.additional_properties,
-            Some(AdditionalProperties::Schema(_)) | Some(AdditionalProperties::Any(true))
-        ) {
-            self.sink.error(
-                &pointer.join("additionalProperties"),
-                "additionalProperties beside properties is not supported yet",
-            );
-        }
-        for (index, required) in object.required.iter().enumerate() {
-            if !object.properties.contains_key(required) {
-                self.sink.error(
-                    &pointer.join("required").join(index.to_string()),
-                    format!("required property {required:?} is not among the properties"),
-                );
+    fn struct_type(&mut self, parts: ObjectParts) -> StructType {
+        let mut fields: Vec<Field> = Vec::new();
+        let mut rust_names: BTreeMap<String, String> = BTreeMap::new();
+        for property in parts.properties {
+            let rust_name = naming::snake_ident(&property.wire_name);
+            match rust_names.get(&rust_name) {
+                // `allOf` may restate a base property: the later statement wins.
+                Some(first) if *first == property.wire_name => {
+                    fields.retain(|field| field.wire_name != property.wire_name);
+                }
+                Some(first) => {
+                    self.sink.error(
+                        &property.pointer,
+                        format!(
+                            "property {:?} and property {first:?} both become the Rust field {rust_name}",
+                            property.wire_name
+                        ),
+                    );
+                    continue;
+                }
+                None => {}
             }
-        }
-        let mut fields = Vec::new();
-        let mut rust_names: BTreeMap<String, &str> = BTreeMap::new();
-        for (wire_name, property) in &object.properties {
-            let property_pointer = pointer.join("properties").join(wire_name.clone());
-            let rust_name = naming::snake_ident(wire_name);
-            if let Some(first) = rust_names.insert(rust_name.clone(), wire_name) {
-                self.sink.error(
-                    &property_pointer,
-                    format!("property {wire_name:?} and property {first:?} both become the Rust field {rust_name}"),
-                );
-                continue;
-            }
-            let hint = naming::derived_type_name(owner, wire_name);
-            let Some(ty) = self.type_ref(property.into(), &property_pointer, &hint) else {
+            rust_names.insert(rust_name.clone(), property.wire_name.clone());
+            let hint = naming::derived_type_name(&property.owner, &property.wire_name);
+            let Some(ty) = self.type_ref((&property.schema).into(), &property.pointer, &hint)
+            else {
                 continue;
             };
-            let (docs, read_only, deprecated) = match property {
-                ReferenceOr::Item(schema) => (
-                    schema.schema_data.description.clone(),
-                    schema.schema_data.read_only,
-                    schema.schema_data.deprecated,
-                ),
-                ReferenceOr::Reference { .. } => (None, false, false),
+            let data = match &property.schema {
+                ReferenceOr::Item(schema) => Some(&schema.schema_data),
+                ReferenceOr::Reference { .. } => None,
             };
+            let read_only = data.is_some_and(|data| data.read_only);
+            let write_only = data.is_some_and(|data| data.write_only);
             fields.push(Field {
-                required: object.required.contains(wire_name),
-                wire_name: wire_name.clone(),
+                // A field only the server fills, or only the client sends, is never demanded
+                // from the other side, so it is optional whatever `required` says.
+                required: parts.required.contains(&property.wire_name) && !read_only && !write_only,
+                wire_name: property.wire_name,
                 rust_name,
                 ty,
                 read_only,
-                docs,
-                deprecated,
+                nullable: data.is_some_and(|data| data.nullable),
+                default: data
+                    .and_then(|data| data.default.as_ref())
+                    .map(|value| value.to_string()),
+                docs: data.and_then(|data| data.description.clone()),
+                deprecated: data.is_some_and(|data| data.deprecated),
             });
         }
-        StructType { fields }
+        let additional =
+            parts
+                .additional
+                .and_then(|(additional, pointer, owner)| match additional {
+                    AdditionalProperties::Any(true) => Some(TypeRef::Any),
+                    AdditionalProperties::Any(false) => None,
+                    AdditionalProperties::Schema(values) => {
+                        let hint = format!("{owner}AdditionalProperty");
+                        self.type_ref(values.as_ref().into(), &pointer, &hint)
+                    }
+                });
+        if additional.is_some() && rust_names.contains_key("additional_properties") {
+            self.sink.error(
+                &parts.pointer,
+                "a property named additionalProperties clashes with the field that keeps additionalProperties",
+            );
+        }
+        StructType { fields, additional }
     }
 
     pub(super) fn string_enum(
@@ -328,8 +346,8 @@ impl Lowerer<'_> {
 fn needs_named_type(schema: &Schema) -> bool {
     match &schema.schema_kind {
         SchemaKind::Type(Type::String(string)) => !string.enumeration.is_empty(),
-        SchemaKind::Type(Type::Object(object)) => !object.properties.is_empty(),
-        SchemaKind::Any(any) => !any.properties.is_empty(),
-        _ => false,
+        SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => true,
+        SchemaKind::AllOf { .. } => single_reference(schema).is_none(),
+        _ => is_object_like(schema),
     }
 }

@@ -1,0 +1,103 @@
+//! `oneOf`/`anyOf` types: an enum with a variant per member and a fallback that keeps, as
+//! JSON, anything no member matches, so a new kind of value never fails a whole response.
+
+use super::docs::spec_docs_with_note;
+use super::types::type_tokens;
+use crate::ir::{OneOfType, TypeDef, TypeRef, TypeSpace};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+pub fn one_of_tokens(types: &TypeSpace, def: &TypeDef, one_of: &OneOfType) -> TokenStream {
+    let name = format_ident!("{}", def.rust_name);
+    let fallback = format_ident!("{}", one_of.fallback_variant);
+    let how = match &one_of.discriminator {
+        Some(property) => format!("The `{property}` property says which variant a value is."),
+        None => {
+            "A value is the first variant it deserializes as, in the order the spec lists them."
+                .to_owned()
+        }
+    };
+    let evolution = format!(
+        "{how} A value that matches none is kept, as JSON, in [`{}::{}`].",
+        def.rust_name, one_of.fallback_variant
+    );
+    let docs = spec_docs_with_note(def.docs.as_deref(), &evolution);
+    let variant_names: Vec<_> = one_of
+        .variants
+        .iter()
+        .map(|variant| format_ident!("{}", variant.rust_name))
+        .collect();
+    // Named types are boxed: variants stay small, and recursive schemas stay finite.
+    let variant_types: Vec<TokenStream> = one_of
+        .variants
+        .iter()
+        .map(|variant| {
+            let ty = type_tokens(types, &variant.ty);
+            match variant.ty {
+                TypeRef::Named(_) => quote! { Box<#ty> },
+                _ => ty,
+            }
+        })
+        .collect();
+    let deserialize_body = match &one_of.discriminator {
+        Some(property) => {
+            let arms = one_of
+                .variants
+                .iter()
+                .zip(&variant_names)
+                .map(|(variant, variant_name)| {
+                    let values = &variant.tag_values;
+                    quote! {
+                        Some(#(#values)|*) => serde_json::from_value(value)
+                            .map(Self::#variant_name)
+                            .map_err(serde::de::Error::custom),
+                    }
+                });
+            quote! {
+                match value.get(#property).and_then(serde_json::Value::as_str) {
+                    #(#arms)*
+                    _ => Ok(Self::#fallback(value)),
+                }
+            }
+        }
+        None => {
+            let attempts = variant_names.iter().map(|variant_name| {
+                quote! {
+                    if let Ok(parsed) = serde_json::from_value(value.clone()) {
+                        return Ok(Self::#variant_name(parsed));
+                    }
+                }
+            });
+            quote! {
+                #(#attempts)*
+                Ok(Self::#fallback(value))
+            }
+        }
+    };
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #( #variant_names(#variant_types), )*
+            /// A value no variant matches, kept as received.
+            #fallback(serde_json::Value),
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #( Self::#variant_names(value) => value.serialize(serializer), )*
+                    Self::#fallback(value) => value.serialize(serializer),
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = serde_json::Value::deserialize(deserializer)?;
+                #deserialize_body
+            }
+        }
+    }
+}
