@@ -47,6 +47,14 @@ impl TypeSpace {
         def.deprecated = deprecated;
     }
 
+    pub fn len(&self) -> usize {
+        self.types.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.types.is_empty()
+    }
+
     pub fn get(&self, id: TypeId) -> &TypeDef {
         &self.types[id.0]
     }

@@ -19,7 +19,7 @@ const NOT_RAW: &[&str] = &["crate", "self", "Self", "super"];
 /// Keywords become raw identifiers (`r#type`), except those Rust forbids as raw, which get a
 /// trailing underscore; a leading digit gets a leading underscore.
 pub fn snake_ident(wire: &str) -> String {
-    let snake = wire.to_snake_case();
+    let snake = ascii_words(wire).to_snake_case();
     escape(if snake.is_empty() {
         "value".to_owned()
     } else {
@@ -29,8 +29,12 @@ pub fn snake_ident(wire: &str) -> String {
 
 /// A file stem for a module: snake case without raw-identifier prefixes.
 pub fn module_name(name: &str) -> String {
-    let snake = name.to_snake_case();
-    if KEYWORDS.contains(&snake.as_str()) || starts_with_digit(&snake) {
+    let snake = ascii_words(name).to_snake_case();
+    if snake.is_empty() {
+        "unnamed".to_owned()
+    } else if starts_with_digit(&snake) {
+        format!("_{snake}")
+    } else if KEYWORDS.contains(&snake.as_str()) {
         format!("{snake}_")
     } else {
         snake
@@ -43,7 +47,7 @@ pub fn type_name(wire: &str) -> String {
     if is_upper_camel(wire) {
         return wire.to_owned();
     }
-    let camel = wire.to_upper_camel_case();
+    let camel = ascii_words(wire).to_upper_camel_case();
     if camel.is_empty() {
         "Unnamed".to_owned()
     } else if starts_with_digit(&camel) {
@@ -57,7 +61,7 @@ pub fn type_name(wire: &str) -> String {
 
 /// A variant name for an enum value: `inProgress` -> `InProgress`, `REPLICA_SET` -> `ReplicaSet`.
 pub fn variant_name(wire: &str) -> String {
-    let camel = wire.to_upper_camel_case();
+    let camel = ascii_words(wire).to_upper_camel_case();
     if camel.is_empty() {
         "Empty".to_owned()
     } else if starts_with_digit(&camel) {
@@ -73,6 +77,19 @@ pub fn variant_name(wire: &str) -> String {
 pub fn derived_type_name(parent: &str, member: &str) -> String {
     format!("{}{}", type_name(parent), variant_name(member))
 }
+
+/// Names in generated code are ASCII: other characters separate words, like punctuation.
+fn ascii_words(name: &str) -> String {
+    name.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect()
+}
+
+/// Types the generated code names without a path; a model with one of these names would
+/// shadow them in its own module.
+pub const PRELUDE_TYPES: &[&str] = &[
+    "Box", "Err", "None", "Ok", "Option", "Result", "Some", "String", "Vec",
+];
 
 fn is_upper_camel(name: &str) -> bool {
     let mut chars = name.chars();
@@ -110,6 +127,11 @@ mod tests {
         assert_eq!(snake_ident("self"), "self_");
         assert_eq!(snake_ident("2fa"), "_2fa");
         assert_eq!(snake_ident("$"), "value");
+        assert_eq!(snake_ident("café-au-lait"), "caf_au_lait");
+        assert_eq!(module_name("9#"), "_9");
+        assert_eq!(module_name("--"), "unnamed");
+        assert_eq!(module_name("type"), "type_");
+        assert_eq!(type_name("Größe"), "GrE");
     }
 
     #[test]

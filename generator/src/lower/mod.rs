@@ -19,6 +19,7 @@ pub fn lower(document: &OpenAPI) -> Result<Api, Vec<Diagnostic>> {
     let mut lowerer = Lowerer::new(document);
     lowerer.declare_component_schemas();
     lowerer.lower_component_schemas();
+    lowerer.check_alias_cycles();
     let operations = lowerer.lower_operations();
     let security_schemes = lowerer.lower_security_schemes();
     if !lowerer.sink.is_empty() {
@@ -45,6 +46,9 @@ struct Lowerer<'doc> {
     inline_types: BTreeMap<JsonPointer, TypeId>,
     /// Rust type name -> where it came from, to report collisions instead of renaming silently.
     type_names: BTreeMap<String, JsonPointer>,
+    /// Model file stem -> where it came from: `ABTest` and `AbTest` differ as types but
+    /// would share `ab_test.rs`.
+    module_names: BTreeMap<String, JsonPointer>,
     sink: Sink,
 }
 
@@ -56,6 +60,7 @@ impl<'doc> Lowerer<'doc> {
             component_types: BTreeMap::new(),
             inline_types: BTreeMap::new(),
             type_names: BTreeMap::new(),
+            module_names: BTreeMap::new(),
             sink: Sink::default(),
         }
     }
@@ -92,6 +97,24 @@ impl<'doc> Lowerer<'doc> {
             );
             return None;
         }
+        if naming::PRELUDE_TYPES.contains(&rust_name.as_str()) {
+            self.sink.error(
+                origin,
+                format!("generates the Rust type name {rust_name}, which would shadow Rust's own {rust_name}; rename the schema"),
+            );
+            return None;
+        }
+        let module_name = naming::module_name(&rust_name);
+        if let Some(first) = self.module_names.get(&module_name) {
+            self.sink.error(
+                origin,
+                format!(
+                    "generates the model file {module_name}.rs, which {first} already generates"
+                ),
+            );
+            return None;
+        }
+        self.module_names.insert(module_name, origin.clone());
         self.type_names.insert(rust_name.clone(), origin.clone());
         Some(self.types.reserve(TypeDef {
             module_name: naming::module_name(&rust_name),
@@ -113,6 +136,30 @@ impl<'doc> Lowerer<'doc> {
             };
             let pointer = components_pointer("schemas").join(name.clone());
             self.lower_named_schema(id, schema, &pointer);
+        }
+    }
+
+    /// `A: {$ref: B}` and `B: {$ref: A}` name no type at all; Rust would reject the aliases.
+    fn check_alias_cycles(&mut self) {
+        let mut reported = Vec::new();
+        for (start, _) in self.types.iter() {
+            let mut current = start;
+            let mut steps = 0;
+            while let TypeKind::Alias(TypeRef::Named(next)) = &self.types.get(current).kind {
+                current = *next;
+                steps += 1;
+                if current == start {
+                    if !reported.contains(&start) {
+                        let origin = self.types.get(start).origin.clone();
+                        self.sink.error(&origin, "this schema refers to itself through $ref alone and describes no value");
+                        reported.push(start);
+                    }
+                    break;
+                }
+                if steps > self.types.len() {
+                    break;
+                }
+            }
         }
     }
 

@@ -56,6 +56,13 @@ impl Lowerer<'_> {
                     );
                     continue;
                 }
+                if !operation_id.chars().any(|c| c.is_ascii_alphanumeric()) {
+                    self.sink.error(
+                        &pointer.join("operationId"),
+                        format!("operationId {operation_id:?} has no letters or digits to name a Rust method"),
+                    );
+                    continue;
+                }
                 let fn_name = naming::snake_ident(&operation_id);
                 if let Some(first) = fn_names.insert(fn_name.clone(), pointer.clone()) {
                     self.sink.error(&pointer, format!("operationId {operation_id} becomes the Rust method {fn_name}, which {first} already uses"));
