@@ -98,23 +98,42 @@ pub fn generate(spec: SpecSource<'_>, options: &Options) -> Result<Generation, D
     let fail = |items: Vec<Diagnostic>| Diagnostics::new(spec.name, items);
     let document = load::load(spec.text).map_err(fail)?;
     let api = lower::lower(&document).map_err(fail)?;
-    let rust_header = format::header("//", spec.name);
-    let toml_header = format::header("#", spec.name);
-    let mut files = Vec::new();
+    let headers = Headers {
+        rust: format::header("//", spec.name),
+        toml: format::header("#", spec.name),
+    };
+    let jobs = emit::jobs(&api);
+    // Files are independent: each worker emits and formats its share, in order.
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk_size = jobs.len().div_ceil(workers).max(1);
+    let rendered: Vec<Result<GeneratedFile, Diagnostic>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = jobs
+            .chunks(chunk_size)
+            .map(|chunk| {
+                let (api, headers) = (&api, &headers);
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|(path, job)| render_file(api, options, headers, path, *job))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    let mut files = Vec::with_capacity(rendered.len());
     let mut problems = Vec::new();
-    for file in emit::emit(&api, options) {
+    for file in rendered {
         match file {
-            emit::EmittedFile::Rust { path, tokens } => match format::rust_file(tokens, &rust_header) {
-                Ok(contents) => files.push(GeneratedFile { path, contents }),
-                Err(error) => problems.push(Diagnostic::new(
-                    &JsonPointer::root(),
-                    format!("internal error: the code generated for {path} does not parse ({error}); please report it with the spec"),
-                )),
-            },
-            emit::EmittedFile::Text { path, text } => files.push(GeneratedFile {
-                path,
-                contents: format!("{toml_header}\n{text}"),
-            }),
+            Ok(file) => files.push(file),
+            Err(problem) => problems.push(problem),
         }
     }
     if !problems.is_empty() {
@@ -124,6 +143,38 @@ pub fn generate(spec: SpecSource<'_>, options: &Options) -> Result<Generation, D
         files,
         owned_dirs: vec!["src/models".to_owned(), "src/operations".to_owned()],
     })
+}
+
+struct Headers {
+    rust: String,
+    toml: String,
+}
+
+/// Emits and formats one file.
+fn render_file(
+    api: &ir::Api,
+    options: &Options,
+    headers: &Headers,
+    path: &str,
+    job: emit::FileJob,
+) -> Result<GeneratedFile, Diagnostic> {
+    match emit::render(api, options, path, job) {
+        emit::EmittedFile::Rust { path, tokens } => {
+            match format::rust_file(tokens, &headers.rust) {
+                Ok(contents) => Ok(GeneratedFile { path, contents }),
+                Err(error) => Err(Diagnostic::new(
+                    &JsonPointer::root(),
+                    format!(
+                        "internal error: the code generated for {path} does not parse ({error}); please report it with the spec"
+                    ),
+                )),
+            }
+        }
+        emit::EmittedFile::Text { path, text } => Ok(GeneratedFile {
+            path,
+            contents: format!("{}\n{text}", headers.toml),
+        }),
+    }
 }
 
 /// The hand-written runtime the generated code calls into, as committed in `generated/`.

@@ -22,48 +22,66 @@ pub enum EmittedFile {
     Text { path: String, text: String },
 }
 
-/// Emits every file of the crate. Files come out sorted by path.
-pub fn emit(api: &Api, options: &Options) -> Vec<EmittedFile> {
-    let mut files = vec![
-        EmittedFile::Text {
-            path: "Cargo.toml".to_owned(),
-            text: crate_root::manifest(api, options),
-        },
-        EmittedFile::Rust {
-            path: "src/lib.rs".to_owned(),
-            tokens: crate_root::lib_rs(api, options),
-        },
-        EmittedFile::Rust {
-            path: "src/models/mod.rs".to_owned(),
-            tokens: crate_root::models_mod(api),
-        },
-        EmittedFile::Rust {
-            path: "src/operations/mod.rs".to_owned(),
-            tokens: crate_root::operations_mod(api),
-        },
+/// One file to emit. Emission is split into jobs so that callers can render files on
+/// several threads (token streams cannot cross threads; the IR can).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileJob {
+    Manifest,
+    LibRs,
+    ModelsIndex,
+    OperationsIndex,
+    Model(TypeId),
+    /// An index into `Api::operations`.
+    Operation(usize),
+}
+
+/// Every file of the crate, sorted by path.
+pub fn jobs(api: &Api) -> Vec<(String, FileJob)> {
+    let mut jobs = vec![
+        ("Cargo.toml".to_owned(), FileJob::Manifest),
+        ("src/lib.rs".to_owned(), FileJob::LibRs),
+        ("src/models/mod.rs".to_owned(), FileJob::ModelsIndex),
+        ("src/operations/mod.rs".to_owned(), FileJob::OperationsIndex),
     ];
-    let error_bodies: Vec<TypeId> = api
-        .operations
-        .iter()
-        .filter_map(|operation| match operation.error_body {
-            Some(TypeRef::Named(id)) => Some(id),
-            _ => None,
-        })
-        .collect();
     for (id, def) in api.types.iter() {
-        files.push(EmittedFile::Rust {
-            path: format!("src/models/{}.rs", def.module_name),
-            tokens: types::model_module(&api.types, id, error_bodies.contains(&id)),
-        });
+        jobs.push((
+            format!("src/models/{}.rs", def.module_name),
+            FileJob::Model(id),
+        ));
     }
-    for operation in &api.operations {
-        files.push(EmittedFile::Rust {
-            path: format!("src/operations/{}.rs", operation.module_name),
-            tokens: operations::operation_module(api, operation),
-        });
+    for (index, operation) in api.operations.iter().enumerate() {
+        jobs.push((
+            format!("src/operations/{}.rs", operation.module_name),
+            FileJob::Operation(index),
+        ));
     }
-    files.sort_by(|a, b| a.path().cmp(b.path()));
-    files
+    jobs.sort_by(|a, b| a.0.cmp(&b.0));
+    jobs
+}
+
+/// Emits one file.
+pub fn render(api: &Api, options: &Options, path: &str, job: FileJob) -> EmittedFile {
+    let path = path.to_owned();
+    let tokens = match job {
+        FileJob::Manifest => {
+            return EmittedFile::Text {
+                path,
+                text: crate_root::manifest(api, options),
+            };
+        }
+        FileJob::LibRs => crate_root::lib_rs(api, options),
+        FileJob::ModelsIndex => crate_root::models_mod(api),
+        FileJob::OperationsIndex => crate_root::operations_mod(api),
+        FileJob::Model(id) => {
+            let is_error_body = api
+                .operations
+                .iter()
+                .any(|operation| operation.error_body == Some(TypeRef::Named(id)));
+            types::model_module(&api.types, id, is_error_body)
+        }
+        FileJob::Operation(index) => operations::operation_module(api, &api.operations[index]),
+    };
+    EmittedFile::Rust { path, tokens }
 }
 
 impl EmittedFile {
