@@ -312,6 +312,17 @@ pub struct Parameter {
     pub deprecated: bool,
     /// `x-response-envelope`: when true, the server wraps the response in an envelope.
     pub switches_envelope: bool,
+    /// Set for array parameters: `ty` and `constraints` are then those of each item.
+    pub list: Option<ListStyle>,
+}
+
+/// How an array parameter travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListStyle {
+    /// `?tag=a&tag=b` (query, `style: form`, `explode: true`, the default).
+    Repeated,
+    /// `?tag=a,b` (query with `explode: false`; headers).
+    CommaSeparated,
 }
 
 /// The Rust types a parameter can take.
@@ -348,8 +359,13 @@ pub struct SuccessResponse {
     pub statuses: Vec<u16>,
     /// The media type sent in `Accept`, when the success response has a body.
     pub media_type: Option<String>,
-    /// `None` for operations whose success has no body (204).
+    /// The JSON body type; `None` when no 2xx response has a JSON body.
     pub body: Option<TypeRef>,
+    /// The success body is not JSON (a gzip download, say): it is returned as bytes.
+    pub raw: bool,
+    /// Documented 2xx statuses without a body, beside others with one: the body is then an
+    /// `Option`.
+    pub empty_statuses: Vec<u16>,
 }
 
 #[derive(Debug, Clone)]

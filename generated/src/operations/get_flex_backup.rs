@@ -151,6 +151,7 @@ impl GetFlexBackupRequest {
     > {
         let spec = crate::runtime::ResponseSpec {
             success: &[200],
+            empty_success: &[],
             documented_errors: &[400, 401, 403, 404, 500],
             enveloped: self.envelope == Some(true),
         };

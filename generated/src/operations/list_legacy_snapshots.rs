@@ -214,6 +214,7 @@ impl ListLegacySnapshotsRequest {
     > {
         let spec = crate::runtime::ResponseSpec {
             success: &[200],
+            empty_success: &[],
             documented_errors: &[401, 500],
             enveloped: self.envelope == Some(true),
         };

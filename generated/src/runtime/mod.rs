@@ -18,5 +18,8 @@ pub use operation::{ErrorBody, Operation, Paginated};
 pub use request::{
     BuildError, Headers, JsonBody, Query, build_request, encode_path_segment, json_body,
 };
-pub use response::{ResponseError, ResponseSpec, parse_empty_response, parse_json_response};
+pub use response::{
+    ResponseError, ResponseSpec, parse_empty_response, parse_json_response,
+    parse_optional_json_response, parse_raw_response,
+};
 pub use validation::{ParameterError, ParameterLocation, ParameterName, Rule, Rules};

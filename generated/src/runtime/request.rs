@@ -33,6 +33,11 @@ impl Query {
         self.pairs.push((name, value.to_string()));
     }
 
+    /// Adds an array parameter as one comma-separated value (`explode: false`).
+    pub fn push_joined<T: fmt::Display>(&mut self, name: &'static str, values: &[T]) {
+        self.pairs.push((name, join(values)));
+    }
+
     fn encode(&self) -> Option<String> {
         if self.pairs.is_empty() {
             return None;
@@ -54,6 +59,11 @@ pub struct Headers {
 impl Headers {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Adds an array header as one comma-separated value.
+    pub fn push_joined<T: fmt::Display>(&mut self, name: &'static str, values: &[T]) {
+        self.pairs.push((name, join(values)));
     }
 
     pub fn push(&mut self, name: &'static str, value: &impl fmt::Display) {
@@ -79,6 +89,14 @@ pub fn json_body<T: serde::Serialize>(
         content_type,
         bytes,
     })
+}
+
+fn join<T: fmt::Display>(values: &[T]) -> String {
+    values
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// Why a request could not be built. Nothing was sent.

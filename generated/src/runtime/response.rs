@@ -9,6 +9,8 @@ use std::fmt;
 pub struct ResponseSpec {
     /// The 2xx statuses the spec documents.
     pub success: &'static [u16],
+    /// Those of them the spec documents without a body.
+    pub empty_success: &'static [u16],
     /// The error statuses the spec documents, whose bodies have the error schema.
     pub documented_errors: &'static [u16],
     /// The request asked Atlas to wrap the response (`envelope=true`): the body then carries
@@ -132,6 +134,45 @@ where
     Err(error_response(status, payload, body, spec))
 }
 
+/// Parses a response whose success statuses carry a JSON body or, for `empty_success` ones
+/// (a 202 Accepted beside a 200 OK, say), none: `None` then.
+pub fn parse_optional_json_response<T, E, B>(
+    response: &http::Response<B>,
+    spec: &ResponseSpec,
+) -> Result<Option<T>, ResponseError<E>>
+where
+    T: DeserializeOwned,
+    E: DeserializeOwned,
+    B: AsRef<[u8]>,
+{
+    let body = response.body().as_ref();
+    let (status, payload) = payload(response.status(), body, spec)?;
+    if spec.empty_success.contains(&status.as_u16()) {
+        return Ok(None);
+    }
+    if spec.success.contains(&status.as_u16()) {
+        return payload.decode(status, body).map(Some);
+    }
+    Err(error_response(status, payload, body, spec))
+}
+
+/// Parses a response whose success body is not JSON (a download): the bytes as received.
+pub fn parse_raw_response<E, B>(
+    response: &http::Response<B>,
+    spec: &ResponseSpec,
+) -> Result<Vec<u8>, ResponseError<E>>
+where
+    E: DeserializeOwned,
+    B: AsRef<[u8]>,
+{
+    let body = response.body().as_ref();
+    if spec.success.contains(&response.status().as_u16()) {
+        return Ok(body.to_vec());
+    }
+    let (status, payload) = payload(response.status(), body, spec)?;
+    Err(error_response(status, payload, body, spec))
+}
+
 /// Parses a response whose success has no body (such as 204 No Content).
 pub fn parse_empty_response<E, B>(
     response: &http::Response<B>,
@@ -235,6 +276,7 @@ mod tests {
 
     const SPEC: ResponseSpec = ResponseSpec {
         success: &[200],
+        empty_success: &[],
         documented_errors: &[404],
         enveloped: false,
     };
@@ -264,6 +306,27 @@ mod tests {
             parse_json_response::<Thing, Value, _>(&response(200, "<html>"), &SPEC).unwrap_err();
         assert!(matches!(garbage, ResponseError::Decode { .. }));
         assert!(garbage.to_string().contains("<html>"));
+    }
+
+    #[test]
+    fn optional_and_raw_bodies() {
+        let spec = ResponseSpec {
+            success: &[200, 202],
+            empty_success: &[202],
+            ..SPEC
+        };
+        let accepted =
+            parse_optional_json_response::<Thing, Value, _>(&response(202, ""), &spec).unwrap();
+        assert_eq!(accepted, None);
+        let ok =
+            parse_optional_json_response::<Thing, Value, _>(&response(200, r#"{"id":2}"#), &spec)
+                .unwrap();
+        assert_eq!(ok, Some(Thing { id: 2 }));
+        let bytes = parse_raw_response::<Value, _>(&response(200, "\u{1f}gzip"), &SPEC).unwrap();
+        assert_eq!(bytes, "\u{1f}gzip".as_bytes());
+        let error =
+            parse_raw_response::<Value, _>(&response(404, r#"{"e":1}"#), &SPEC).unwrap_err();
+        assert!(error.api_error().is_some());
     }
 
     #[test]

@@ -2,9 +2,10 @@
 //! `runtime::Client` that returns a call with the request's setters, `send`, and for list
 //! operations `stream` and `collect_all`.
 
+use super::operations::{argument_type, output_type};
 use super::types::type_tokens;
 use super::{ident, runtime};
-use crate::ir::{Api, Operation, Parameter, ParameterType, TypeRef};
+use crate::ir::{Api, Operation, Parameter, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -15,10 +16,7 @@ pub fn client_items(api: &Api, operation: &Operation) -> TokenStream {
     let fn_name = ident(&operation.fn_name);
     let client = runtime("Client");
     let error = runtime("Error");
-    let output = match &operation.success.body {
-        Some(body) => type_tokens(&api.types, body),
-        None => quote! { () },
-    };
+    let output = output_type(api, operation);
     let error_body = error_body_tokens(api, operation);
     let deprecated = super::operations::deprecated_attr(operation);
     let allow_deprecated = deprecated.as_ref().map(|_| quote! { #[allow(deprecated)] });
@@ -146,10 +144,7 @@ pub fn client_items(api: &Api, operation: &Operation) -> TokenStream {
 pub fn trait_impls(api: &Api, operation: &Operation) -> TokenStream {
     let request_type = format_ident!("{}", operation.request_type);
     let operation_trait = runtime("Operation");
-    let output = match &operation.success.body {
-        Some(body) => type_tokens(&api.types, body),
-        None => quote! { () },
-    };
+    let output = output_type(api, operation);
     let error_body = error_body_tokens(api, operation);
     let idempotent = operation.method.is_idempotent();
     let build_error = runtime("BuildError");
@@ -218,16 +213,5 @@ pub fn error_body_tokens(api: &Api, operation: &Operation) -> TokenStream {
     match &operation.error_body {
         Some(ty @ TypeRef::Named(_)) => type_tokens(&api.types, ty),
         _ => quote! { serde_json::Value },
-    }
-}
-
-fn argument_type(api: &Api, parameter: &Parameter) -> TokenStream {
-    match &parameter.ty {
-        ParameterType::String => quote! { impl Into<String> },
-        ParameterType::Boolean => quote! { bool },
-        ParameterType::I32 => quote! { i32 },
-        ParameterType::I64 => quote! { i64 },
-        ParameterType::F64 => quote! { f64 },
-        ParameterType::Enum(id) => type_tokens(&api.types, &TypeRef::Named(*id)),
     }
 }

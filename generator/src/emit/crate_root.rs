@@ -150,6 +150,7 @@ fn client_example(api: &Api, crate_ident: &str) -> Option<String> {
         .iter()
         .filter(|parameter| parameter.required)
         .map(|parameter| match (&parameter.ty, &parameter.example) {
+            _ if parameter.list.is_some() => "Vec::new()".to_owned(),
             (ParameterType::String, Some(example)) => format!("{example:?}"),
             (ParameterType::String, None) => format!("\"<{}>\"", parameter.wire_name),
             (_, Some(example)) => example.clone(),
@@ -208,6 +209,7 @@ fn example(operation: &Operation, crate_ident: &str, has_base_url: bool) -> Stri
         .iter()
         .filter(|parameter| parameter.required)
         .map(|parameter| match (&parameter.ty, &parameter.example) {
+            _ if parameter.list.is_some() => "Vec::new()".to_owned(),
             (ParameterType::String, Some(example)) => format!("{example:?}"),
             (ParameterType::String, None) => {
                 runnable = false;

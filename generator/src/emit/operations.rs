@@ -4,7 +4,7 @@ use super::docs::{doc_attrs, doc_attrs_trusted, sanitize_text};
 use super::types::type_tokens;
 use super::{ident, runtime};
 use crate::ir::{
-    Api, Constraints, Operation, Parameter, ParameterLocation, ParameterType, TypeRef,
+    Api, Constraints, ListStyle, Operation, Parameter, ParameterLocation, ParameterType, TypeRef,
 };
 use crate::path_template::PathPart;
 use proc_macro2::{Literal, TokenStream};
@@ -47,7 +47,7 @@ pub fn operation_module(api: &Api, operation: &Operation) -> TokenStream {
         .chain(body.new_param.clone());
     let new_inits = operation.parameters.iter().map(|parameter| {
         let name = ident(&parameter.rust_name);
-        if parameter.required && parameter.ty == ParameterType::String {
+        if parameter.required && takes_into_string(parameter) {
             quote! { #name: #name.into() }
         } else if parameter.required {
             quote! { #name }
@@ -108,13 +108,20 @@ pub fn operation_module(api: &Api, operation: &Operation) -> TokenStream {
         }
         None => quote! { false },
     };
-    let (output, parse) = match &operation.success.body {
-        Some(body) => {
-            let body = type_tokens(&api.types, body);
-            (body, runtime("parse_json_response"))
+    let output = output_type(api, operation);
+    let parse = runtime(match (&operation.success.body, operation.success.raw) {
+        (_, true) => "parse_raw_response",
+        (Some(_), false) if !operation.success.empty_statuses.is_empty() => {
+            "parse_optional_json_response"
         }
-        None => (quote! { () }, runtime("parse_empty_response")),
-    };
+        (Some(_), false) => "parse_json_response",
+        (None, false) => "parse_empty_response",
+    });
+    let empty_statuses = operation
+        .success
+        .empty_statuses
+        .iter()
+        .map(|&status| Literal::u16_unsuffixed(status));
     let response_error = runtime("ResponseError");
     let build_error = runtime("BuildError");
     let parameter_error = runtime("ParameterError");
@@ -188,6 +195,7 @@ pub fn operation_module(api: &Api, operation: &Operation) -> TokenStream {
             ) -> Result<#output, #response_error<#error_body>> {
                 let spec = #response_spec {
                     success: &[#(#success_statuses),*],
+                    empty_success: &[#(#empty_statuses),*],
                     documented_errors: &[#(#error_statuses),*],
                     enveloped: #envelope,
                 };
@@ -204,6 +212,21 @@ pub fn operation_module(api: &Api, operation: &Operation) -> TokenStream {
 }
 
 /// Spec text is sanitized for rustdoc; the generator's own sentences (links included) are not.
+/// What `parse_response` returns on success.
+pub(super) fn output_type(api: &Api, operation: &Operation) -> TokenStream {
+    if operation.success.raw {
+        return quote! { Vec<u8> };
+    }
+    match &operation.success.body {
+        Some(body) if !operation.success.empty_statuses.is_empty() => {
+            let body = type_tokens(&api.types, body);
+            quote! { Option<#body> }
+        }
+        Some(body) => type_tokens(&api.types, body),
+        None => quote! { () },
+    }
+}
+
 fn request_docs(operation: &Operation) -> TokenStream {
     let title = operation
         .summary
@@ -401,6 +424,23 @@ fn getter(api: &Api, parameter: &Parameter) -> TokenStream {
         .trim_end_matches('_');
     let name = format_ident!("{stem}_value");
     let doc = format!(" The `{}` parameter as set.", parameter.wire_name);
+    if parameter.list.is_some() {
+        let item = item_type(api, parameter);
+        let (ty, body) = if parameter.required {
+            (quote! { &[#item] }, quote! { &self.#field })
+        } else {
+            (
+                quote! { Option<&[#item]> },
+                quote! { self.#field.as_deref() },
+            )
+        };
+        return quote! {
+            #[doc = #doc]
+            pub fn #name(&self) -> #ty {
+                #body
+            }
+        };
+    }
     let value_type = match &parameter.ty {
         ParameterType::String => quote! { &str },
         ParameterType::Enum(id) => {
@@ -440,10 +480,20 @@ fn scalar_type(ty: &ParameterType) -> TokenStream {
     }
 }
 
-fn value_type(api: &Api, parameter: &Parameter) -> TokenStream {
+/// The type of the parameter, or of each item of an array parameter.
+fn item_type(api: &Api, parameter: &Parameter) -> TokenStream {
     match &parameter.ty {
         ParameterType::Enum(id) => type_tokens(&api.types, &TypeRef::Named(*id)),
         other => scalar_type(other),
+    }
+}
+
+fn value_type(api: &Api, parameter: &Parameter) -> TokenStream {
+    let item = item_type(api, parameter);
+    if parameter.list.is_some() {
+        quote! { Vec<#item> }
+    } else {
+        item
     }
 }
 
@@ -456,16 +506,22 @@ fn stored_type(api: &Api, parameter: &Parameter) -> TokenStream {
     }
 }
 
-fn argument_type(api: &Api, parameter: &Parameter) -> TokenStream {
-    match &parameter.ty {
-        ParameterType::String => quote! { impl Into<String> },
-        _ => value_type(api, parameter),
+/// What a setter or `new` takes: strings as `impl Into<String>`, the rest as stored.
+pub(super) fn argument_type(api: &Api, parameter: &Parameter) -> TokenStream {
+    if takes_into_string(parameter) {
+        quote! { impl Into<String> }
+    } else {
+        value_type(api, parameter)
     }
+}
+
+fn takes_into_string(parameter: &Parameter) -> bool {
+    parameter.ty == ParameterType::String && parameter.list.is_none()
 }
 
 /// Strings arrive as `impl Into<String>`; every other argument already has the stored type.
 fn into_stored(parameter: &Parameter, argument: TokenStream) -> TokenStream {
-    if parameter.ty == ParameterType::String {
+    if takes_into_string(parameter) {
         quote! { #argument.into() }
     } else {
         argument
@@ -556,10 +612,15 @@ fn check(parameter: &Parameter) -> Option<TokenStream> {
         ParameterType::I64 => quote! { *value },
         _ => quote! { i64::from(*value) },
     };
-    Some(if parameter.required {
-        quote! { { let value = &self.#field; #rules.#method(#value)?; } }
-    } else {
-        quote! { if let Some(value) = &self.#field { #rules.#method(#value)?; } }
+    Some(match (parameter.required, parameter.list.is_some()) {
+        (true, false) => quote! { { let value = &self.#field; #rules.#method(#value)?; } },
+        (false, false) => quote! { if let Some(value) = &self.#field { #rules.#method(#value)?; } },
+        (true, true) => quote! { for value in &self.#field { #rules.#method(#value)?; } },
+        (false, true) => quote! {
+            if let Some(values) = &self.#field {
+                for value in values { #rules.#method(#value)?; }
+            }
+        },
     })
 }
 
@@ -603,10 +664,17 @@ fn pushes(
         .map(|parameter| {
             let field = ident(&parameter.rust_name);
             let wire = &parameter.wire_name;
+            let push = match parameter.list {
+                None => quote! { #target.push(#wire, value); },
+                Some(ListStyle::Repeated) => {
+                    quote! { for item in value { #target.push(#wire, item); } }
+                }
+                Some(ListStyle::CommaSeparated) => quote! { #target.push_joined(#wire, value); },
+            };
             if parameter.required {
-                quote! { #target.push(#wire, &self.#field); }
+                quote! { { let value = &self.#field; #push } }
             } else {
-                quote! { if let Some(value) = &self.#field { #target.push(#wire, value); } }
+                quote! { if let Some(value) = &self.#field { #push } }
             }
         })
         .collect()

@@ -4,14 +4,15 @@ use super::schemas::SchemaSite;
 use super::{Lowerer, resolve_component};
 use crate::diagnostics::JsonPointer;
 use crate::ir::{
-    Constraints, Deprecation, ErrorResponse, Method, Operation, Pagination, Parameter,
+    Constraints, Deprecation, ErrorResponse, ListStyle, Method, Operation, Pagination, Parameter,
     ParameterLocation, ParameterType, Primitive, Replacement, ReplacementItems, RequestBody,
     SuccessResponse, TypeKind, TypeRef,
 };
 use crate::naming;
 use crate::path_template::PathTemplate;
 use openapiv3::{
-    ParameterData, ParameterSchemaOrContent, ReferenceOr, Response, SchemaKind, StatusCode, Type,
+    ParameterData, ParameterSchemaOrContent, ReferenceOr, Response, Schema, SchemaKind, StatusCode,
+    Type,
 };
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -270,8 +271,8 @@ impl Lowerer<'_> {
             ),
             None => naming::derived_type_name(type_stem, &data.name),
         };
-        let (ty, constraints, default) =
-            self.parameter_schema(data, &pointer.join("schema"), &name_hint)?;
+        let (ty, constraints, default, list) =
+            self.parameter_schema(data, location, &pointer.join("schema"), &name_hint)?;
         Some(Parameter {
             rust_name: naming::snake_ident(&data.name),
             wire_name: data.name.clone(),
@@ -285,15 +286,23 @@ impl Lowerer<'_> {
             deprecated: data.deprecated.unwrap_or(false),
             switches_envelope: data.extensions.get("x-response-envelope")
                 == Some(&Value::Bool(true)),
+            list,
         })
     }
 
+    /// The parameter's type and rules; for arrays, those of each item and how the list travels.
     fn parameter_schema(
         &mut self,
         data: &ParameterData,
+        location: ParameterLocation,
         pointer: &JsonPointer,
         name_hint: &str,
-    ) -> Option<(ParameterType, Constraints, Option<String>)> {
+    ) -> Option<(
+        ParameterType,
+        Constraints,
+        Option<String>,
+        Option<ListStyle>,
+    )> {
         let ParameterSchemaOrContent::Schema(schema) = &data.format else {
             self.sink.error(
                 pointer,
@@ -301,11 +310,58 @@ impl Lowerer<'_> {
             );
             return None;
         };
-        let resolved = match schema {
-            ReferenceOr::Item(schema) => schema,
-            ReferenceOr::Reference { .. } => {
+        let ReferenceOr::Item(Schema {
+            schema_kind: SchemaKind::Type(Type::Array(array)),
+            schema_data,
+        }) = schema
+        else {
+            let (ty, constraints, default) =
+                self.scalar_parameter(schema.into(), pointer, name_hint, &data.name)?;
+            return Some((ty, constraints, default, None));
+        };
+        let style = match location {
+            ParameterLocation::Path => {
+                self.sink.error(
+                    pointer,
+                    format!(
+                        "path parameter {} is an array, which cannot be one path segment",
+                        data.name
+                    ),
+                );
+                return None;
+            }
+            ParameterLocation::Query if data.explode != Some(false) => ListStyle::Repeated,
+            ParameterLocation::Query | ParameterLocation::Header => ListStyle::CommaSeparated,
+        };
+        let Some(items) = &array.items else {
+            self.sink.error(
+                pointer,
+                format!("array parameter {} needs `items`", data.name),
+            );
+            return None;
+        };
+        let (ty, constraints, _) = self.scalar_parameter(
+            items.into(),
+            &pointer.join("items"),
+            &format!("{name_hint}Item"),
+            &data.name,
+        )?;
+        let default = schema_data.default.as_ref().map(Value::to_string);
+        Some((ty, constraints, default, Some(style)))
+    }
+
+    fn scalar_parameter(
+        &mut self,
+        site: SchemaSite<'_>,
+        pointer: &JsonPointer,
+        name_hint: &str,
+        name: &str,
+    ) -> Option<(ParameterType, Constraints, Option<String>)> {
+        let resolved = match site {
+            SchemaSite::Inline(schema) => schema,
+            SchemaSite::Reference(_) => {
                 // A referenced schema can only be a named type; parameters accept enums of them.
-                return match self.type_ref(schema.into(), pointer, name_hint)? {
+                return match self.type_ref(site, pointer, name_hint)? {
                     TypeRef::Named(id)
                         if matches!(self.types.get(id).kind, TypeKind::StringEnum(_)) =>
                     {
@@ -322,7 +378,7 @@ impl Lowerer<'_> {
         let mut constraints = Constraints::default();
         let ty = match &resolved.schema_kind {
             SchemaKind::Type(Type::String(string)) if !string.enumeration.is_empty() => {
-                match self.type_ref(schema.into(), pointer, name_hint)? {
+                match self.type_ref(site, pointer, name_hint)? {
                     TypeRef::Named(id) => ParameterType::Enum(id),
                     _ => return None,
                 }
@@ -346,26 +402,26 @@ impl Lowerer<'_> {
             SchemaKind::Type(Type::Integer(integer)) => {
                 constraints.minimum = integer.minimum.map(|min| {
                     if integer.exclusive_minimum {
-                        min + 1
+                        min.saturating_add(1)
                     } else {
                         min
                     }
                 });
                 constraints.maximum = integer.maximum.map(|max| {
                     if integer.exclusive_maximum {
-                        max - 1
+                        max.saturating_sub(1)
                     } else {
                         max
                     }
                 });
-                match self.type_ref(schema.into(), pointer, name_hint)? {
+                match self.type_ref(site, pointer, name_hint)? {
                     TypeRef::Primitive(Primitive::I32) => ParameterType::I32,
                     _ => ParameterType::I64,
                 }
             }
             SchemaKind::Type(Type::Number(_)) => ParameterType::F64,
             _ => {
-                self.sink.error(pointer, format!("parameter {} has a schema the generator cannot send yet; supported are strings, string enums, booleans, integers and numbers", data.name));
+                self.sink.error(pointer, format!("parameter {name} has a schema the generator cannot send yet; supported are strings, string enums, booleans, integers, numbers and arrays of them"));
                 return None;
             }
         };
@@ -384,7 +440,10 @@ impl Lowerer<'_> {
             statuses: Vec::new(),
             media_type: None,
             body: None,
+            raw: false,
+            empty_statuses: Vec::new(),
         };
+        let mut first_success_body: Option<JsonPointer> = None;
         let mut errors = Vec::new();
         let mut error_body: Option<(TypeRef, JsonPointer)> = None;
         let mut ok = true;
@@ -427,22 +486,30 @@ impl Lowerer<'_> {
                 }
             };
             if (200..300).contains(&code) {
-                if !success.statuses.is_empty()
-                    && success.body.as_ref() != body.as_ref().map(|(_, ty)| ty)
-                {
-                    self.sink.error(
-                        &status_pointer,
-                        "every 2xx response of an operation must have the same body schema",
-                    );
-                    ok = false;
-                }
                 success.statuses.push(code);
-                if let Some((media_type, ty)) = body {
-                    success.media_type = Some(media_type);
-                    success.body = Some(ty);
+                match body {
+                    None => success.empty_statuses.push(code),
+                    Some((media_type, kind)) => {
+                        let (ty, raw) = match kind {
+                            BodyKind::Json(ty) => (Some(ty), false),
+                            BodyKind::Raw => (None, true),
+                        };
+                        if let Some(first) = &first_success_body {
+                            if success.body != ty || success.raw != raw {
+                                self.sink.error(&status_pointer, format!("every 2xx response with a body must have the same body schema, and this one differs from {first}"));
+                                ok = false;
+                            }
+                        } else {
+                            first_success_body = Some(status_pointer.clone());
+                        }
+                        success.media_type = Some(media_type);
+                        success.body = ty;
+                        success.raw = raw;
+                    }
                 }
             } else {
-                if let Some((_, ty)) = body {
+                // An error body that is not JSON is kept as raw bytes by the runtime.
+                if let Some((_, BodyKind::Json(ty))) = body {
                     match &error_body {
                         Some((first, first_pointer)) if *first != ty => {
                             self.sink.error(&status_pointer, format!("error responses of one operation must share a body schema, and this one differs from {first_pointer}"));
@@ -476,33 +543,31 @@ impl Lowerer<'_> {
         response: &Response,
         pointer: &JsonPointer,
         name_hint: &str,
-    ) -> Result<Option<(String, TypeRef)>, ()> {
+    ) -> Result<Option<(String, BodyKind)>, ()> {
         let Some((media_type, content)) = response
             .content
             .iter()
             .filter(|(media_type, _)| is_json_media_type(media_type))
             .max_by(|a, b| a.0.cmp(b.0))
         else {
-            if response.content.is_empty() {
-                return Ok(None);
-            }
-            self.sink.error(
-                &pointer.join("content"),
-                "only JSON response bodies are supported",
-            );
-            return Err(());
+            // No JSON: the newest media type, if any, is downloaded as bytes.
+            return Ok(response
+                .content
+                .keys()
+                .max()
+                .map(|media_type| (media_type.clone(), BodyKind::Raw)));
         };
         let content_pointer = pointer
             .join("content")
             .join(media_type.clone())
             .join("schema");
         let Some(schema) = &content.schema else {
-            return Ok(Some((media_type.clone(), TypeRef::Any)));
+            return Ok(Some((media_type.clone(), BodyKind::Json(TypeRef::Any))));
         };
         let ty = self
             .type_ref(SchemaSite::from(schema), &content_pointer, name_hint)
             .ok_or(())?;
-        Ok(Some((media_type.clone(), ty)))
+        Ok(Some((media_type.clone(), BodyKind::Json(ty))))
     }
 
     /// The JSON request body: its newest JSON media type (Atlas versions them by date) and
@@ -574,6 +639,7 @@ impl Lowerer<'_> {
                 p.wire_name == wire
                     && p.location == ParameterLocation::Query
                     && p.ty == ParameterType::I32
+                    && p.list.is_none()
                     && !p.required
             })
         };
@@ -582,6 +648,9 @@ impl Lowerer<'_> {
         let Some(TypeRef::Named(id)) = &success.body else {
             return None;
         };
+        if !success.empty_statuses.is_empty() {
+            return None;
+        }
         let TypeKind::Struct(structure) = &self.types.get(*id).kind else {
             return None;
         };
@@ -676,6 +745,13 @@ impl Lowerer<'_> {
             }
         }
     }
+}
+
+/// What a response body is.
+enum BodyKind {
+    Json(TypeRef),
+    /// Not JSON: handed over as bytes.
+    Raw,
 }
 
 /// Where an operation sits: its method, parsed path and the path item's shared parameters.
