@@ -3,8 +3,10 @@
 //! Lowering never stops at the first problem: it records each one with its JSON pointer and
 //! carries on, so a maintainer sees everything wrong with a spec in one run.
 
+mod bodies;
 mod composition;
 mod operations;
+mod parameters;
 mod schemas;
 
 use crate::diagnostics::{Diagnostic, JsonPointer, Sink};

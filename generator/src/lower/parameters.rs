@@ -1,0 +1,310 @@
+//! Parameters: declared at path and operation level, resolved, ordered, and typed with the
+//! rules the builder checks.
+
+use super::Lowerer;
+use super::operations::{OperationSite, render_value};
+use super::resolve_component;
+use super::schemas::SchemaSite;
+use crate::diagnostics::JsonPointer;
+use crate::ir::{
+    Constraints, ListStyle, Parameter, ParameterLocation, ParameterType, Primitive, TypeKind,
+    TypeRef,
+};
+use crate::naming;
+use openapiv3::{ParameterData, ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, Type};
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+impl Lowerer<'_> {
+    /// Path-level parameters, overridden by operation-level ones with the same name and place;
+    /// path parameters in template order, the rest in spec order.
+    pub(super) fn lower_parameters(
+        &mut self,
+        site: &OperationSite<'_>,
+        operation: &openapiv3::Operation,
+        type_stem: &str,
+    ) -> Option<Vec<Parameter>> {
+        let mut declared: Vec<(JsonPointer, Parameter)> = Vec::new();
+        let mut ok = true;
+        let sources = site
+            .path_parameters
+            .iter()
+            .enumerate()
+            .map(|(index, parameter)| {
+                (
+                    site.path_pointer.join("parameters").join(index.to_string()),
+                    parameter,
+                )
+            })
+            .chain(
+                operation
+                    .parameters
+                    .iter()
+                    .enumerate()
+                    .map(|(index, parameter)| {
+                        (
+                            site.pointer.join("parameters").join(index.to_string()),
+                            parameter,
+                        )
+                    }),
+            );
+        for (pointer, parameter) in sources {
+            match self.lower_parameter(parameter, &pointer, type_stem) {
+                Some(lowered) => {
+                    declared.retain(|(_, existing)| {
+                        existing.wire_name != lowered.wire_name
+                            || existing.location != lowered.location
+                    });
+                    declared.push((pointer, lowered));
+                }
+                None => ok = false,
+            }
+        }
+        let mut rust_names = BTreeSet::new();
+        for (pointer, parameter) in &declared {
+            if !rust_names.insert(parameter.rust_name.clone()) {
+                self.sink.error(pointer, format!("parameter {} becomes the Rust name {}, which another parameter of this operation already has", parameter.wire_name, parameter.rust_name));
+                ok = false;
+            }
+            if parameter.location == ParameterLocation::Path
+                && !site
+                    .template
+                    .parameters()
+                    .any(|name| name == parameter.wire_name)
+            {
+                self.sink.error(
+                    pointer,
+                    format!(
+                        "path parameter {} does not appear in the path",
+                        parameter.wire_name
+                    ),
+                );
+                ok = false;
+            }
+        }
+        let mut ordered = Vec::new();
+        for name in site.template.parameters() {
+            match declared
+                .iter()
+                .position(|(_, p)| p.location == ParameterLocation::Path && p.wire_name == name)
+            {
+                Some(index) => ordered.push(declared.remove(index).1),
+                None => {
+                    self.sink.error(site.pointer, format!("path parameter {{{name}}} is not declared; add it to the operation's or the path's parameters"));
+                    ok = false;
+                }
+            }
+        }
+        ordered.extend(
+            declared
+                .into_iter()
+                .filter(|(_, p)| p.location != ParameterLocation::Path)
+                .map(|(_, p)| p),
+        );
+        ok.then_some(ordered)
+    }
+
+    fn lower_parameter(
+        &mut self,
+        parameter: &ReferenceOr<openapiv3::Parameter>,
+        pointer: &JsonPointer,
+        type_stem: &str,
+    ) -> Option<Parameter> {
+        let components = self.document.components.as_ref().map(|c| &c.parameters);
+        let (parameter, target) = match resolve_component(parameter, "parameters", components) {
+            Ok(resolved) => resolved,
+            Err(message) => {
+                self.sink.error(pointer, message);
+                return None;
+            }
+        };
+        // A shared component is reported, and names its inline types, where it is defined.
+        let pointer = target.as_ref().unwrap_or(pointer);
+        let (data, location) = match parameter {
+            openapiv3::Parameter::Path { parameter_data, .. } => {
+                (parameter_data, ParameterLocation::Path)
+            }
+            openapiv3::Parameter::Query { parameter_data, .. } => {
+                (parameter_data, ParameterLocation::Query)
+            }
+            openapiv3::Parameter::Header { parameter_data, .. } => {
+                (parameter_data, ParameterLocation::Header)
+            }
+            openapiv3::Parameter::Cookie { .. } => {
+                self.sink
+                    .error(pointer, "cookie parameters are not supported");
+                return None;
+            }
+        };
+        if location == ParameterLocation::Path && !data.required {
+            self.sink.error(
+                &pointer.join("required"),
+                format!("path parameter {} must be required", data.name),
+            );
+        }
+        let name_hint = match &target {
+            Some(target) => naming::type_name(
+                target
+                    .tokens()
+                    .last()
+                    .map_or(data.name.as_str(), String::as_str),
+            ),
+            None => naming::derived_type_name(type_stem, &data.name),
+        };
+        let (ty, constraints, default, list) =
+            self.parameter_schema(data, location, &pointer.join("schema"), &name_hint)?;
+        Some(Parameter {
+            rust_name: naming::snake_ident(&data.name),
+            wire_name: data.name.clone(),
+            location,
+            required: data.required,
+            ty,
+            constraints,
+            default,
+            docs: data.description.clone(),
+            example: data.example.as_ref().map(render_value),
+            deprecated: data.deprecated.unwrap_or(false),
+            switches_envelope: data.extensions.get("x-response-envelope")
+                == Some(&Value::Bool(true)),
+            list,
+        })
+    }
+
+    /// The parameter's type and rules; for arrays, those of each item and how the list travels.
+    fn parameter_schema(
+        &mut self,
+        data: &ParameterData,
+        location: ParameterLocation,
+        pointer: &JsonPointer,
+        name_hint: &str,
+    ) -> Option<(
+        ParameterType,
+        Constraints,
+        Option<String>,
+        Option<ListStyle>,
+    )> {
+        let ParameterSchemaOrContent::Schema(schema) = &data.format else {
+            self.sink.error(
+                pointer,
+                "parameters with `content` are not supported; use `schema`",
+            );
+            return None;
+        };
+        let ReferenceOr::Item(Schema {
+            schema_kind: SchemaKind::Type(Type::Array(array)),
+            schema_data,
+        }) = schema
+        else {
+            let (ty, constraints, default) =
+                self.scalar_parameter(schema.into(), pointer, name_hint, &data.name)?;
+            return Some((ty, constraints, default, None));
+        };
+        let style = match location {
+            ParameterLocation::Path => {
+                self.sink.error(
+                    pointer,
+                    format!(
+                        "path parameter {} is an array, which cannot be one path segment",
+                        data.name
+                    ),
+                );
+                return None;
+            }
+            ParameterLocation::Query if data.explode != Some(false) => ListStyle::Repeated,
+            ParameterLocation::Query | ParameterLocation::Header => ListStyle::CommaSeparated,
+        };
+        let Some(items) = &array.items else {
+            self.sink.error(
+                pointer,
+                format!("array parameter {} needs `items`", data.name),
+            );
+            return None;
+        };
+        let (ty, constraints, _) = self.scalar_parameter(
+            items.into(),
+            &pointer.join("items"),
+            &format!("{name_hint}Item"),
+            &data.name,
+        )?;
+        let default = schema_data.default.as_ref().map(Value::to_string);
+        Some((ty, constraints, default, Some(style)))
+    }
+
+    fn scalar_parameter(
+        &mut self,
+        site: SchemaSite<'_>,
+        pointer: &JsonPointer,
+        name_hint: &str,
+        name: &str,
+    ) -> Option<(ParameterType, Constraints, Option<String>)> {
+        let resolved = match site {
+            SchemaSite::Inline(schema) => schema,
+            SchemaSite::Reference(_) => {
+                // A referenced schema can only be a named type; parameters accept enums of them.
+                return match self.type_ref(site, pointer, name_hint)? {
+                    TypeRef::Named(id)
+                        if matches!(self.types.get(id).kind, TypeKind::StringEnum(_)) =>
+                    {
+                        Some((ParameterType::Enum(id), Constraints::default(), None))
+                    }
+                    _ => {
+                        self.sink.error(pointer, "a parameter $ref schema must be a string enum; inline scalar schemas instead");
+                        None
+                    }
+                };
+            }
+        };
+        let default = resolved.schema_data.default.as_ref().map(render_value);
+        let mut constraints = Constraints::default();
+        let ty = match &resolved.schema_kind {
+            SchemaKind::Type(Type::String(string)) if !string.enumeration.is_empty() => {
+                match self.type_ref(site, pointer, name_hint)? {
+                    TypeRef::Named(id) => ParameterType::Enum(id),
+                    _ => return None,
+                }
+            }
+            SchemaKind::Type(Type::String(string)) => {
+                if let Some(pattern) = &string.pattern {
+                    if let Err(error) = regex::Regex::new(pattern) {
+                        self.sink.error(
+                            &pointer.join("pattern"),
+                            format!("pattern {pattern:?} does not compile: {error}"),
+                        );
+                        return None;
+                    }
+                    constraints.pattern = Some(pattern.clone());
+                }
+                constraints.min_length = string.min_length;
+                constraints.max_length = string.max_length;
+                ParameterType::String
+            }
+            SchemaKind::Type(Type::Boolean(_)) => ParameterType::Boolean,
+            SchemaKind::Type(Type::Integer(integer)) => {
+                constraints.minimum = integer.minimum.map(|min| {
+                    if integer.exclusive_minimum {
+                        min.saturating_add(1)
+                    } else {
+                        min
+                    }
+                });
+                constraints.maximum = integer.maximum.map(|max| {
+                    if integer.exclusive_maximum {
+                        max.saturating_sub(1)
+                    } else {
+                        max
+                    }
+                });
+                match self.type_ref(site, pointer, name_hint)? {
+                    TypeRef::Primitive(Primitive::I32) => ParameterType::I32,
+                    _ => ParameterType::I64,
+                }
+            }
+            SchemaKind::Type(Type::Number(_)) => ParameterType::F64,
+            _ => {
+                self.sink.error(pointer, format!("parameter {name} has a schema the generator cannot send yet; supported are strings, string enums, booleans, integers, numbers and arrays of them"));
+                return None;
+            }
+        };
+        Some((ty, constraints, default))
+    }
+}
