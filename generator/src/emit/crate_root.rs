@@ -145,18 +145,7 @@ fn client_example(api: &Api, crate_ident: &str) -> Option<String> {
         .filter(|operation| operation.deprecation.as_ref().is_none_or(|d| !d.deprecated))
         .chain(&api.operations)
         .find(|operation| operation.pagination.is_some())?;
-    let arguments: Vec<String> = operation
-        .parameters
-        .iter()
-        .filter(|parameter| parameter.required)
-        .map(|parameter| match (&parameter.ty, &parameter.example) {
-            _ if parameter.list.is_some() => "Vec::new()".to_owned(),
-            (ParameterType::String, Some(example)) => format!("{example:?}"),
-            (ParameterType::String, None) => format!("\"<{}>\"", parameter.wire_name),
-            (_, Some(example)) => example.clone(),
-            (_, None) => "todo!()".to_owned(),
-        })
-        .collect();
+    let (arguments, _) = example_arguments(operation);
     Some(format!(
         "# Calling Atlas\n\n\
          With the default `client` feature, [`Client`] sends any operation with authentication \
@@ -202,9 +191,11 @@ fn example_operation(api: &Api) -> Option<&Operation> {
         .or_else(|| api.operations.first())
 }
 
-fn example(operation: &Operation, crate_ident: &str, has_base_url: bool) -> String {
+/// Rust expressions for the required parameters, from the spec's examples, and whether they
+/// are all real values (else the doctest is compiled but not run).
+fn example_arguments(operation: &Operation) -> (Vec<String>, bool) {
     let mut runnable = true;
-    let arguments: Vec<String> = operation
+    let arguments = operation
         .parameters
         .iter()
         .filter(|parameter| parameter.required)
@@ -222,6 +213,11 @@ fn example(operation: &Operation, crate_ident: &str, has_base_url: bool) -> Stri
             (_, Some(example)) => example.clone(),
         })
         .collect();
+    (arguments, runnable)
+}
+
+fn example(operation: &Operation, crate_ident: &str, has_base_url: bool) -> String {
+    let (arguments, runnable) = example_arguments(operation);
     let base_url = if has_base_url {
         format!("{crate_ident}::DEFAULT_BASE_URL")
     } else {
