@@ -97,6 +97,36 @@ async fn every_operation_through_every_auth_scheme() {
     }
 }
 
+#[test]
+fn one_client_is_shared_by_tasks() {
+    fn shareable<T: Clone + Send + Sync + 'static>() {}
+    shareable::<Client>();
+}
+
+#[tokio::test]
+async fn digest_with_sha_256() {
+    let server = start(ServerConfig {
+        dataset: dataset(2),
+        credentials: server::Credentials::Digest {
+            public_key: "sha-public".into(),
+            private_key: "sha-private".into(),
+            algorithm: server::DigestAlgorithm::Sha256,
+        },
+        ..ServerConfig::default()
+    })
+    .await;
+    let client = client(&server, Credentials::api_keys("sha-public", "sha-private"));
+    for _ in 0..3 {
+        let page = client
+            .list_serverless_backups(GROUP, CLUSTER)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.results.unwrap().len(), 2);
+    }
+    assert_eq!(server.stats().challenges, 1);
+}
+
 #[tokio::test]
 async fn requests_carry_accept_and_user_agent() {
     let server = start(ServerConfig {

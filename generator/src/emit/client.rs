@@ -49,8 +49,14 @@ pub fn client_items(api: &Api, operation: &Operation) -> TokenStream {
                 operation.request_type,
                 parameter.rust_name.trim_start_matches("r#")
             );
+            // A deprecated parameter's forwarding setter is deprecated too, and calls the
+            // request's deprecated setter knowingly.
+            let deprecated = parameter
+                .deprecated
+                .then(|| quote! { #[deprecated] #[allow(deprecated)] });
             quote! {
                 #[doc = #doc]
+                #deprecated
                 pub fn #name(mut self, #name: #ty) -> Self {
                     self.request = self.request.#name(#name);
                     self
