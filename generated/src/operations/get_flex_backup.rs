@@ -216,9 +216,9 @@ impl GetFlexBackupCall {
 }
 #[cfg(feature = "client")]
 impl crate::runtime::Client {
-    /** Return One Snapshot of One Flex Cluster (`GET /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots/{snapshotId}`).
-
- Required parameters go here; optional ones are setters on the returned call, which `send().await` sends.*/
+    /// Return One Snapshot of One Flex Cluster (`GET /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots/{snapshotId}`).
+    ///
+    /// Required parameters go here; optional ones are setters on the returned call, which `send().await` sends. [`GetFlexBackupRequest`] documents each parameter's rules and default.
     pub fn get_flex_backup(
         &self,
         group_id: impl Into<String>,

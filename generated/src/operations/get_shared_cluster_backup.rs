@@ -228,9 +228,9 @@ impl GetSharedClusterBackupCall {
 #[cfg(feature = "client")]
 #[allow(deprecated)]
 impl crate::runtime::Client {
-    /** Return One Snapshot of One M2 or M5 Cluster (`GET /api/atlas/v1.0/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots/{snapshotId}`).
-
- Required parameters go here; optional ones are setters on the returned call, which `send().await` sends.*/
+    /// Return One Snapshot of One M2 or M5 Cluster (`GET /api/atlas/v1.0/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots/{snapshotId}`).
+    ///
+    /// Required parameters go here; optional ones are setters on the returned call, which `send().await` sends. [`GetSharedClusterBackupRequest`] documents each parameter's rules and default.
     #[deprecated(
         note = "Atlas deprecated this operation and sunsets it in January 2026. Use `GetFlexBackupRequest` or `Client::get_flex_backup` instead."
     )]

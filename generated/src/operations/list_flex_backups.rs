@@ -217,7 +217,7 @@ impl crate::runtime::Operation for ListFlexBackupsRequest {
 impl crate::runtime::Paginated for ListFlexBackupsRequest {
     type Item = crate::models::FlexBackupSnapshot20241113;
     fn paging(&self) -> (i32, i32) {
-        (self.page_num.unwrap_or(1), self.items_per_page.unwrap_or(100i32))
+        (self.page_num.unwrap_or(1), self.items_per_page.unwrap_or(100))
     }
     fn with_paging(&self, page_num: i32, items_per_page: i32) -> Self {
         self.clone().page_num(page_num).items_per_page(items_per_page)
@@ -307,9 +307,9 @@ impl ListFlexBackupsCall {
 }
 #[cfg(feature = "client")]
 impl crate::runtime::Client {
-    /** Return All Snapshots of One Flex Cluster (`GET /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots`).
-
- Required parameters go here; optional ones are setters on the returned call, which `send().await` sends.*/
+    /// Return All Snapshots of One Flex Cluster (`GET /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots`).
+    ///
+    /// Required parameters go here; optional ones are setters on the returned call, which `send().await` sends. [`ListFlexBackupsRequest`] documents each parameter's rules and default.
     pub fn list_flex_backups(
         &self,
         group_id: impl Into<String>,

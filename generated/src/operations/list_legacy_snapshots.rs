@@ -244,7 +244,7 @@ impl crate::runtime::Operation for ListLegacySnapshotsRequest {
 impl crate::runtime::Paginated for ListLegacySnapshotsRequest {
     type Item = crate::models::BackupSnapshot;
     fn paging(&self) -> (i32, i32) {
-        (self.page_num.unwrap_or(1), self.items_per_page.unwrap_or(100i32))
+        (self.page_num.unwrap_or(1), self.items_per_page.unwrap_or(100))
     }
     fn with_paging(&self, page_num: i32, items_per_page: i32) -> Self {
         self.clone().page_num(page_num).items_per_page(items_per_page)
@@ -345,9 +345,9 @@ impl ListLegacySnapshotsCall {
 #[cfg(feature = "client")]
 #[allow(deprecated)]
 impl crate::runtime::Client {
-    /** Return All Legacy Backup Snapshots (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/snapshots`).
-
- Required parameters go here; optional ones are setters on the returned call, which `send().await` sends.*/
+    /// Return All Legacy Backup Snapshots (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/snapshots`).
+    ///
+    /// Required parameters go here; optional ones are setters on the returned call, which `send().await` sends. [`ListLegacySnapshotsRequest`] documents each parameter's rules and default.
     #[deprecated(note = "Atlas deprecated this operation.")]
     pub fn list_legacy_snapshots(
         &self,

@@ -221,7 +221,7 @@ impl crate::runtime::Operation for ListServerlessBackupsRequest {
 impl crate::runtime::Paginated for ListServerlessBackupsRequest {
     type Item = crate::models::ServerlessBackupSnapshot;
     fn paging(&self) -> (i32, i32) {
-        (self.page_num.unwrap_or(1), self.items_per_page.unwrap_or(100i32))
+        (self.page_num.unwrap_or(1), self.items_per_page.unwrap_or(100))
     }
     fn with_paging(&self, page_num: i32, items_per_page: i32) -> Self {
         self.clone().page_num(page_num).items_per_page(items_per_page)
@@ -311,9 +311,9 @@ impl ListServerlessBackupsCall {
 }
 #[cfg(feature = "client")]
 impl crate::runtime::Client {
-    /** Return All Snapshots of One Serverless Instance (`GET /api/atlas/v1.0/groups/{groupId}/serverless/{clusterName}/backup/snapshots`).
-
- Required parameters go here; optional ones are setters on the returned call, which `send().await` sends.*/
+    /// Return All Snapshots of One Serverless Instance (`GET /api/atlas/v1.0/groups/{groupId}/serverless/{clusterName}/backup/snapshots`).
+    ///
+    /// Required parameters go here; optional ones are setters on the returned call, which `send().await` sends. [`ListServerlessBackupsRequest`] documents each parameter's rules and default.
     pub fn list_serverless_backups(
         &self,
         group_id: impl Into<String>,

@@ -212,9 +212,9 @@ impl ListSharedClusterBackupsCall {
 #[cfg(feature = "client")]
 #[allow(deprecated)]
 impl crate::runtime::Client {
-    /** Return All Snapshots for One M2 or M5 Cluster (`GET /api/atlas/v1.0/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots`).
-
- Required parameters go here; optional ones are setters on the returned call, which `send().await` sends.*/
+    /// Return All Snapshots for One M2 or M5 Cluster (`GET /api/atlas/v1.0/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots`).
+    ///
+    /// Required parameters go here; optional ones are setters on the returned call, which `send().await` sends. [`ListSharedClusterBackupsRequest`] documents each parameter's rules and default.
     #[deprecated(
         note = "Atlas deprecated this operation and sunsets it in January 2026. Use `ListFlexBackupsRequest` or `Client::list_flex_backups` instead."
     )]

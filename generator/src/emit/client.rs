@@ -63,16 +63,14 @@ pub fn client_items(api: &Api, operation: &Operation) -> TokenStream {
                 }
             }
         });
-    let method_doc = format!(
-        " {} (`{} {}`).\n\n Required parameters go here; optional ones are setters on the returned \
-         call, which `send().await` sends.",
-        operation
-            .summary
-            .as_deref()
-            .unwrap_or(&operation.operation_id),
+    let method_doc = super::docs::doc_attrs_trusted(&format!(
+        "{} (`{} {}`).\n\nRequired parameters go here; optional ones are setters on the returned \
+         call, which `send().await` sends. [`{}`] documents each parameter's rules and default.",
+        super::docs::sanitize_text(operation.summary.as_deref().unwrap_or(&operation.operation_id)),
         operation.method.as_str(),
-        operation.path
-    );
+        operation.path,
+        operation.request_type,
+    ));
     let call_doc = format!(
         " A `{}` call, ready to send with [`Self::send`].",
         operation.operation_id
@@ -134,7 +132,7 @@ pub fn client_items(api: &Api, operation: &Operation) -> TokenStream {
         #[cfg(feature = "client")]
         #allow_deprecated
         impl #client {
-            #[doc = #method_doc]
+            #method_doc
             #deprecated
             pub fn #fn_name(&self, #(#params),*) -> #call_type {
                 #call_type {
@@ -165,7 +163,7 @@ pub fn trait_impls(api: &Api, operation: &Operation) -> TokenStream {
         let item = type_tokens(&api.types, &pagination.item);
         let page = ident(&pagination.page_param);
         let size = ident(&pagination.size_param);
-        let default_size = pagination.default_size;
+        let default_size = proc_macro2::Literal::i32_unsuffixed(pagination.default_size);
         let results = ident(&pagination.results_field);
         let items = if pagination.results_required {
             quote! { output.#results }
