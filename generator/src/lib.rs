@@ -63,8 +63,11 @@ impl Options {
             })
             .collect();
         let crate_name = crate_name.trim_matches('-');
+        // Cargo refuses these package names: they are Rust's own crates.
+        let reserved = ["alloc", "core", "proc-macro", "std", "test"].contains(&crate_name);
         Self {
             crate_name: if crate_name.is_empty()
+                || reserved
                 || crate_name.starts_with(|c: char| c.is_ascii_digit())
             {
                 format!("api-{crate_name}")
@@ -216,6 +219,20 @@ const RUNTIME_FILES: &[(&str, &str)] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn crate_names_come_from_the_spec_file() {
+        assert_eq!(
+            Options::for_spec("spec/atlas-snapshots.yaml").crate_name,
+            "atlas-snapshots"
+        );
+        assert_eq!(
+            Options::for_spec("C:\\specs\\My API.v2.json").crate_name,
+            "my-api"
+        );
+        assert_eq!(Options::for_spec("test.yaml").crate_name, "api-test");
+        assert_eq!(Options::for_spec("2024.yaml").crate_name, "api-2024");
+    }
 
     #[test]
     fn every_runtime_file_is_embedded() {

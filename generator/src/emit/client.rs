@@ -66,7 +66,12 @@ pub fn client_items(api: &Api, operation: &Operation) -> TokenStream {
     let method_doc = super::docs::doc_attrs_trusted(&format!(
         "{} (`{} {}`).\n\nRequired parameters go here; optional ones are setters on the returned \
          call, which `send().await` sends. [`{}`] documents each parameter's rules and default.",
-        super::docs::sanitize_text(operation.summary.as_deref().unwrap_or(&operation.operation_id)),
+        super::docs::sanitize_text(
+            operation
+                .summary
+                .as_deref()
+                .unwrap_or(&operation.operation_id)
+        ),
         operation.method.as_str(),
         operation.path,
         operation.request_type,
