@@ -12,11 +12,14 @@
 //!   `ATLAS_PUBLIC_KEY` + `ATLAS_PRIVATE_KEY` (API keys, HTTP Digest), `ATLAS_TOKEN` (bearer).
 //! - `ATLAS_BASE_URL`: defaults to `https://cloud.mongodb.com`; an `http://` URL (the local
 //!   server) is accepted only with `ATLAS_ALLOW_INSECURE_HTTP=1`.
-//! - `ATLAS_SNAPSHOTS`: `legacy` (default), `tenant` (M2/M5) or `serverless`.
+//! - `ATLAS_SNAPSHOTS`: `flex` (default: the live API; `ATLAS_CLUSTER_NAME` is then the flex
+//!   cluster's name), or the operations Atlas deprecated: `legacy`, `tenant` (M2/M5) and
+//!   `serverless` (the last two sunset in January 2026).
 //! - `ATLAS_ITEMS_PER_PAGE`: page size, 1 to 500 (default 100).
 
 #![allow(deprecated)] // Atlas deprecated these operations; listing them is still what this shows.
 
+use atlas_snapshots::runtime::client::ConfigError;
 use atlas_snapshots::{Client, Credentials, Error};
 use futures_util::{Stream, StreamExt};
 use std::pin::pin;
@@ -82,8 +85,19 @@ async fn run() -> Result<usize, String> {
     if let Some(base_url) = var("ATLAS_BASE_URL") {
         builder = builder.base_url(base_url);
     }
-    let client = builder.build().map_err(|error| error.to_string())?;
-    let listed = match var("ATLAS_SNAPSHOTS").as_deref().unwrap_or("legacy") {
+    let client = builder.build().map_err(|error| match error {
+        ConfigError::InsecureUrl { url } => {
+            format!("{url} is plain HTTP; set ATLAS_ALLOW_INSECURE_HTTP=1 to allow it for a local server")
+        }
+        other => other.to_string(),
+    })?;
+    let listed = match var("ATLAS_SNAPSHOTS").as_deref().unwrap_or("flex") {
+        "flex" => {
+            let call = client
+                .list_flex_backups(group_id, cluster)
+                .items_per_page(items_per_page);
+            print_all(call.stream()).await
+        }
         "legacy" => {
             let call = client
                 .list_legacy_snapshots(group_id, cluster)

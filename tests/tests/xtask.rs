@@ -93,9 +93,9 @@ fn check_reports_drift_with_a_diff_and_writes_nothing() {
     .unwrap();
     let before = tree(copy.path());
     let diff = codegen(&["--check", "--spec", &spec, "--out", &out]).expect_err("drift");
-    assert!(diff.contains("--- a/src/models/link.rs"), "{diff}");
+    assert!(diff.contains("/src/models/link.rs\n+++ b/"), "{diff}");
     assert!(diff.contains("-// edited by hand"), "{diff}");
-    assert!(diff.contains("--- a/src/models/stale.rs"), "{diff}");
+    assert!(diff.contains("/src/models/stale.rs\n+++ b/"), "{diff}");
     assert_eq!(tree(copy.path()), before);
 
     let summary = codegen(&["--spec", &spec, "--out", &out]).unwrap();

@@ -66,7 +66,7 @@ pub fn codegen(root: &Path, args: &CodegenArgs) -> Result<String, String> {
         } else {
             Err(format!(
                 "{out_name} is stale: run `cargo xtask codegen` and commit the result.\n\n{}",
-                plan.diff()
+                plan.diff(&out_name)
             ))
         };
     }

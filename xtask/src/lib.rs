@@ -24,6 +24,11 @@ usage: cargo xtask codegen [--check] [--spec PATH] [--out DIR]
 /// Runs a command line; `Ok` holds what to print, `Err` the message for a non-zero exit.
 pub fn run(args: &[String]) -> Result<String, String> {
     match args.split_first() {
+        Some((command, rest))
+            if command == "codegen" && rest.iter().any(|arg| arg == "--help" || arg == "-h") =>
+        {
+            Ok(USAGE.to_owned())
+        }
         Some((command, rest)) if command == "codegen" => {
             let options =
                 codegen::CodegenArgs::parse(rest).map_err(|error| format!("{error}\n\n{USAGE}"))?;

@@ -76,8 +76,9 @@ impl Plan {
         self.changes.is_empty()
     }
 
-    /// A unified diff of every change, for `--check`.
-    pub fn diff(&self) -> String {
+    /// A unified diff of every change, for `--check`, with paths under `prefix` (the output
+    /// folder as shown to the user) so that `git apply` works from the workspace root.
+    pub fn diff(&self, prefix: &str) -> String {
         let mut out = String::new();
         for change in &self.changes {
             let (old, new) = match change {
@@ -85,7 +86,7 @@ impl Plan {
                 Change::Update { old, new, .. } => (old.as_str(), new.as_str()),
                 Change::Delete { old, .. } => (old.as_str(), ""),
             };
-            let path = change.path();
+            let path = format!("{}/{}", prefix.trim_matches('/'), change.path());
             let diff = similar::TextDiff::from_lines(old, new);
             let _ = write!(
                 out,
@@ -94,6 +95,9 @@ impl Plan {
                     .context_radius(2)
                     .header(&format!("a/{path}"), &format!("b/{path}"))
             );
+        }
+        if !out.ends_with('\n') {
+            out.push('\n');
         }
         out
     }
@@ -346,8 +350,8 @@ mod tests {
                 new: "a\nc\n".into(),
             }],
         };
-        let diff = plan.diff();
-        assert!(diff.contains("--- a/src/lib.rs"), "{diff}");
+        let diff = plan.diff("generated");
+        assert!(diff.contains("--- a/generated/src/lib.rs"), "{diff}");
         assert!(diff.contains("-b\n+c\n"), "{diff}");
     }
 }

@@ -8,6 +8,8 @@ use serde_json::{Value, json};
 
 /// The media type of the versioned (v2) API that the legacy-snapshots operation requires.
 pub(crate) const VERSIONED_JSON: &str = "application/vnd.atlas.2023-01-01+json";
+/// The media type of the flex operations.
+pub(crate) const FLEX_JSON: &str = "application/vnd.atlas.2024-11-13+json";
 /// The media type of the unversioned (v1.0) API and of error bodies.
 pub(crate) const PLAIN_JSON: &str = "application/json";
 

@@ -89,18 +89,25 @@ pub enum Endpoint {
     ListServerlessBackups,
     /// `listLegacySnapshots`: the legacy backup snapshots of one cluster (versioned API).
     ListLegacySnapshots,
+    /// `listFlexBackups`: all snapshots of one flex cluster (versioned API). Flex clusters
+    /// replace M2/M5 clusters, so the server answers from the same (tenant) snapshots.
+    ListFlexBackups,
+    /// `getFlexBackup`: one snapshot of one flex cluster (versioned API).
+    GetFlexBackup,
     /// `POST /api/oauth/token`. Not an API request: plain [`AtlasServer::inject`] faults
     /// never hit it.
     Token,
 }
 
 impl Endpoint {
-    /// The four Admin API operations (everything but [`Endpoint::Token`]).
-    pub const API: [Endpoint; 4] = [
+    /// The six Admin API operations (everything but [`Endpoint::Token`]).
+    pub const API: [Endpoint; 6] = [
         Endpoint::ListSharedClusterBackups,
         Endpoint::GetSharedClusterBackup,
         Endpoint::ListServerlessBackups,
         Endpoint::ListLegacySnapshots,
+        Endpoint::ListFlexBackups,
+        Endpoint::GetFlexBackup,
     ];
 
     /// The path template, exactly as the spec writes it.
@@ -118,22 +125,29 @@ impl Endpoint {
             Endpoint::ListLegacySnapshots => {
                 "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/snapshots"
             }
+            Endpoint::ListFlexBackups => {
+                "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots"
+            }
+            Endpoint::GetFlexBackup => {
+                "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots/{snapshotId}"
+            }
             Endpoint::Token => TOKEN_PATH,
         }
     }
 
     /// The path with its parameters filled in, such as
     /// `/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/clusters/Cluster0/snapshots`.
-    /// `snapshot_id` is used by [`Endpoint::GetSharedClusterBackup`] only. Values are put in
+    /// `snapshot_id` is used by the two get operations only. Values are put in
     /// as given: pass ones that need no percent-encoding (any valid id or cluster name).
     pub fn path(self, group_id: &str, cluster_name: &str, snapshot_id: &str) -> String {
         self.template()
             .replace("{groupId}", group_id)
             .replace("{clusterName}", cluster_name)
+            .replace("{name}", cluster_name)
             .replace("{snapshotId}", snapshot_id)
     }
 
-    /// Whether this is one of the four Admin API operations.
+    /// Whether this is one of the six Admin API operations.
     pub fn is_api(self) -> bool {
         self != Endpoint::Token
     }

@@ -3,8 +3,8 @@
 
 use super::dataset::{Snapshot, SnapshotKind};
 use super::http_util::{
-    ApiFailure, PLAIN_JSON, VERSIONED_JSON, bool_param, envelope_success, int_param, json_response,
-    link, parse_query, query_value, query_with,
+    ApiFailure, FLEX_JSON, PLAIN_JSON, VERSIONED_JSON, bool_param, envelope_success, int_param,
+    json_response, link, parse_query, query_value, query_with,
 };
 use super::{Endpoint, Outcome, RecordedRequest, Shared, TOKEN_PATH, auth, faults};
 use http::header::{ACCEPT, AUTHORIZATION, HeaderMap};
@@ -101,7 +101,10 @@ pub(crate) async fn handle(shared: &Shared, request: Request<Incoming>) -> Outco
     let answer = answer(shared, &route, &query, request.headers());
     let response = match answer {
         Ok((body, media_type)) => {
-            let is_list = route.endpoint != Endpoint::GetSharedClusterBackup;
+            let is_list = !matches!(
+                route.endpoint,
+                Endpoint::GetSharedClusterBackup | Endpoint::GetFlexBackup
+            );
             let body = if envelope {
                 envelope_success(body, is_list)
             } else {
@@ -186,6 +189,25 @@ fn match_route(path: &str) -> Option<Route> {
         ["v2", "groups", group, "clusters", cluster, "snapshots"] => {
             (Endpoint::ListLegacySnapshots, group, cluster, None)
         }
+        [
+            "v2",
+            "groups",
+            group,
+            "flexClusters",
+            name,
+            "backup",
+            "snapshots",
+        ] => (Endpoint::ListFlexBackups, group, name, None),
+        [
+            "v2",
+            "groups",
+            group,
+            "flexClusters",
+            name,
+            "backup",
+            "snapshots",
+            snapshot,
+        ] => (Endpoint::GetFlexBackup, group, name, Some(decode(snapshot))),
         _ => return None,
     };
     Some(Route {
@@ -205,11 +227,16 @@ fn answer(
 ) -> Result<(Value, &'static str), ApiFailure> {
     // Content negotiation comes first in Atlas: the versioned API picks the handler from the
     // version in `Accept`, before any parameter is read.
-    if route.endpoint == Endpoint::ListLegacySnapshots && !accepts_versioned_json(headers) {
+    let versioned = match route.endpoint {
+        Endpoint::ListLegacySnapshots => Some(VERSIONED_JSON),
+        Endpoint::ListFlexBackups | Endpoint::GetFlexBackup => Some(FLEX_JSON),
+        _ => None,
+    };
+    if let Some(media_type) = versioned.filter(|media_type| !accepts(headers, media_type)) {
         return Err(ApiFailure::new(
             StatusCode::NOT_ACCEPTABLE,
             "INVALID_ACCEPT_HEADER",
-            format!("Invalid accept header or version date; send Accept: {VERSIONED_JSON}."),
+            format!("Invalid accept header or version date; send Accept: {media_type}."),
         ));
     }
     check_path_params(route)?;
@@ -217,6 +244,9 @@ fn answer(
     let (kind, what) = match route.endpoint {
         Endpoint::ListServerlessBackups => (SnapshotKind::Serverless, "serverless instance"),
         Endpoint::ListLegacySnapshots => (SnapshotKind::Legacy, "cluster"),
+        Endpoint::ListFlexBackups | Endpoint::GetFlexBackup => {
+            (SnapshotKind::Tenant, "flex cluster")
+        }
         _ => (SnapshotKind::Tenant, "cluster"),
     };
     let (group, cluster) = (route.group.as_str(), route.cluster.as_str());
@@ -235,7 +265,7 @@ fn answer(
         |snapshot: &Snapshot| dataset.render(kind, group, cluster, snapshot, &shared.base_url);
 
     match route.endpoint {
-        Endpoint::GetSharedClusterBackup => {
+        Endpoint::GetSharedClusterBackup | Endpoint::GetFlexBackup => {
             let id = route.snapshot.as_deref().unwrap_or_default();
             let snapshots = lookup()?;
             let snapshot = snapshots
@@ -246,7 +276,7 @@ fn answer(
                         "No snapshot with ID {id} exists for cluster {cluster}."
                     ))
                 })?;
-            Ok((render(snapshot), PLAIN_JSON))
+            Ok((render(snapshot), versioned.unwrap_or(PLAIN_JSON)))
         }
         Endpoint::ListSharedClusterBackups => {
             // The spec gives this operation no paging parameters: it returns every snapshot.
@@ -259,7 +289,9 @@ fn answer(
             body["totalCount"] = json!(skewed(shared, snapshots.len()));
             Ok((body, PLAIN_JSON))
         }
-        Endpoint::ListServerlessBackups | Endpoint::ListLegacySnapshots => {
+        Endpoint::ListServerlessBackups
+        | Endpoint::ListLegacySnapshots
+        | Endpoint::ListFlexBackups => {
             let paging = Paging::read(query)?;
             let complete_filter = if route.endpoint == Endpoint::ListLegacySnapshots {
                 completed_filter(query)?
@@ -286,12 +318,7 @@ fn answer(
             if paging.include_count {
                 body["totalCount"] = json!(skewed(shared, selected.len()));
             }
-            let media_type = if route.endpoint == Endpoint::ListLegacySnapshots {
-                VERSIONED_JSON
-            } else {
-                PLAIN_JSON
-            };
-            Ok((body, media_type))
+            Ok((body, versioned.unwrap_or(PLAIN_JSON)))
         }
         Endpoint::Token => Err(ApiFailure::not_found("No such operation.")),
     }
@@ -404,16 +431,16 @@ fn route_path(route: &Route) -> String {
     route.endpoint.path(&route.group, &route.cluster, snapshot)
 }
 
-/// Whether `Accept` lists the versioned media type (parameters such as `q` and `charset` are
+/// Whether `Accept` lists this versioned media type (parameters such as `q` and `charset` are
 /// ignored; wildcards do not count, since the version must be named).
-fn accepts_versioned_json(headers: &HeaderMap) -> bool {
+fn accepts(headers: &HeaderMap, wanted: &str) -> bool {
     headers
         .get_all(ACCEPT)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(','))
         .map(|item| item.split(';').next().unwrap_or_default().trim())
-        .any(|media_type| media_type.eq_ignore_ascii_case(VERSIONED_JSON))
+        .any(|media_type| media_type.eq_ignore_ascii_case(wanted))
 }
 
 #[cfg(test)]

@@ -98,6 +98,8 @@ impl ClientBuilder {
         self
     }
 
+    /// Who the client is. Without credentials, requests go out unauthenticated (for a proxy
+    /// that adds them); Atlas itself then answers 401.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(credentials);
         self
@@ -136,6 +138,8 @@ impl ClientBuilder {
         self
     }
 
+    /// When to retry idempotent requests; [`RetryPolicy::default`] unless set,
+    /// [`RetryPolicy::none`] to never retry.
     pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
         self
@@ -253,6 +257,8 @@ enum Attempt {
 }
 
 impl Client {
+    /// A builder with Atlas's base URL, no credentials, a 10 s connect timeout, a 60 s request
+    /// timeout and the default retry policy.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
