@@ -454,6 +454,7 @@ mod tests {
                 .template()
                 .replace("{groupId}", "32b6e34b3d91647abb20e7b8")
                 .replace("{clusterName}", "Cluster%2D0")
+                .replace("{name}", "Cluster%2D0")
                 .replace("{snapshotId}", "5f4007f327a3bd7b6f4103c5");
             let route = match_route(&path).unwrap();
             assert_eq!(route.endpoint, endpoint);
