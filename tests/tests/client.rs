@@ -158,6 +158,37 @@ async fn requests_carry_accept_and_user_agent() {
 }
 
 #[tokio::test]
+async fn a_preconfigured_reqwest_client_is_used() {
+    let server = start(ServerConfig {
+        dataset: dataset(1),
+        ..ServerConfig::default()
+    })
+    .await;
+    let mut headers = http::HeaderMap::new();
+    headers.insert("x-proxy-route", http::HeaderValue::from_static("atlas-eu"));
+    let http = reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .unwrap();
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .allow_insecure_http(true)
+        .bearer_token("static-token")
+        .http_client(http)
+        .build()
+        .unwrap();
+    client
+        .list_serverless_backups(GROUP, CLUSTER)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        server.requests().last().unwrap().header("x-proxy-route"),
+        Some("atlas-eu")
+    );
+}
+
+#[tokio::test]
 async fn digest_pays_one_challenge_then_reuses_the_nonce() {
     let server = start(ServerConfig {
         dataset: dataset(1),
