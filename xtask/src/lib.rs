@@ -4,21 +4,31 @@
 #![warn(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod codegen;
+pub mod spec_sync;
 pub mod test_suite;
 pub mod write;
 
 use std::path::{Path, PathBuf};
 
 const USAGE: &str = "\
-usage: cargo xtask codegen [--check] [--spec PATH] [--out DIR]
+usage: cargo xtask codegen [--check] [--force] [--spec PATH] [--out DIR]
        cargo xtask test
+       cargo xtask spec add|drift ...
 
   codegen                regenerate generated/ from spec/atlas-snapshots.yaml
   codegen --check        change nothing; fail with a diff when generated/ is stale
   codegen --spec PATH --out DIR
                          generate a complete crate (runtime included) from any spec
                          into any folder
+  codegen --force        also replace or delete files in the output that lack the
+                         `@generated` header (never through a symbolic link)
   test                   the whole suite: drift check, fmt, clippy, doc, tests
+  spec add OPERATION_ID... --from OFFICIAL_SPEC [--spec PATH] [--dry-run] [--overwrite]
+                         copy official operations and every component they reach
+                         into the spec, appending text (comments and layout stay)
+  spec drift --against OFFICIAL_SPEC [--spec PATH] [--allow PATH] [--json]
+                         list how our operations differ from the official ones; fails
+                         on differences not accepted in spec/drift-allow.yaml
 ";
 
 /// Runs a command line; `Ok` holds what to print, `Err` the message for a non-zero exit.
@@ -35,6 +45,7 @@ pub fn run(args: &[String]) -> Result<String, String> {
             codegen::codegen(&workspace_root(), &options)
         }
         Some((command, [])) if command == "test" => test_suite::run(&workspace_root()),
+        Some((command, rest)) if command == "spec" => spec_sync::run(&workspace_root(), rest),
         Some((flag, _)) if flag == "--help" || flag == "-h" => Ok(USAGE.to_owned()),
         _ => Err(USAGE.to_owned()),
     }
