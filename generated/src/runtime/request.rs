@@ -13,8 +13,48 @@ const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'~');
 
 /// Percent-encodes one path segment: `/`, `?`, `#`, `%` and spaces cannot escape it.
+///
+/// Dots stay as they are, and percent-encoding them would not help: URL parsers (the WHATWG
+/// URL standard that reqwest follows, and many servers and proxies) read `%2E` and `%2e` as
+/// `.`, and drop `.` and `..` segments, so a value `..` would address the parent resource
+/// however it is spelled. Such values are refused instead: [`build_request`] refuses every
+/// path with an empty, `.` or `..` segment.
 pub fn encode_path_segment(value: &str) -> Cow<'_, str> {
     utf8_percent_encode(value, PATH_SEGMENT).into()
+}
+
+/// What a path parameter's value must be, as [`BuildError`] states it.
+const PATH_SEGMENT_RULE: &str =
+    "a path parameter must not be empty, `.` or `..`: the request would address another resource";
+
+/// `.` or `..`, also percent-encoded: URL parsers treat `%2e` as a dot in these segments.
+fn is_dot_segment(segment: &str) -> bool {
+    let lower = segment.to_ascii_lowercase();
+    matches!(
+        lower.as_str(),
+        "." | "%2e" | ".." | ".%2e" | "%2e." | "%2e%2e"
+    )
+}
+
+/// The last line of defence, whatever built the path: every segment after the leading `/`
+/// is a real name. An empty segment (`//`, or a trailing `/` left by an empty last
+/// parameter) or a dot segment would make the URL address another resource.
+fn check_path(path: &str) -> Result<(), BuildError> {
+    let rest = path.strip_prefix('/').unwrap_or(path);
+    // The root itself is the one path whose only segment is empty.
+    if rest.is_empty() {
+        return Ok(());
+    }
+    match rest
+        .split('/')
+        .find(|segment| segment.is_empty() || is_dot_segment(segment))
+    {
+        Some(segment) => Err(BuildError::InvalidPath {
+            path: path.to_owned(),
+            segment: segment.to_owned(),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// Query parameters in the order the spec lists them.
@@ -111,6 +151,9 @@ pub enum BuildError {
     InvalidHeader { name: &'static str, reason: String },
     /// The request body cannot be serialized as JSON (a map with non-string keys, say).
     InvalidBody(String),
+    /// The request path has an empty, `.` or `..` segment (`segment`), so it would address
+    /// another resource than the operation's: a path parameter's value was empty, `.` or `..`.
+    InvalidPath { path: String, segment: String },
 }
 
 impl From<ParameterError> for BuildError {
@@ -142,6 +185,12 @@ impl fmt::Display for BuildError {
             BuildError::InvalidBody(reason) => {
                 write!(f, "the request body cannot be serialized: {reason}")
             }
+            BuildError::InvalidPath { path, segment } => {
+                write!(
+                    f,
+                    "invalid request path {path:?}: segment {segment:?} is empty, `.` or `..` ({PATH_SEGMENT_RULE})"
+                )
+            }
         }
     }
 }
@@ -157,6 +206,9 @@ impl std::error::Error for BuildError {
 
 /// Assembles the request: `base_url` + already-encoded `path` + query, with `Accept` set to the
 /// media type the operation documents for its success response, and the body if any.
+///
+/// A `path` with an empty, `.` or `..` segment is refused ([`BuildError::InvalidPath`]):
+/// however the path was built, the request never reaches another resource than its own.
 pub fn build_request(
     method: http::Method,
     base_url: &str,
@@ -167,6 +219,7 @@ pub fn build_request(
     body: Option<JsonBody>,
 ) -> Result<http::Request<Vec<u8>>, BuildError> {
     let base = validate_base_url(base_url)?;
+    check_path(path)?;
     let mut uri = format!("{}{}", base, path);
     if let Some(query) = query.encode() {
         uri.push('?');
@@ -234,6 +287,45 @@ mod tests {
     fn path_segments_cannot_escape() {
         assert_eq!(encode_path_segment("a/b?c#d e%"), "a%2Fb%3Fc%23d%20e%25");
         assert_eq!(encode_path_segment("Cluster-0.x_y~z"), "Cluster-0.x_y~z");
+    }
+
+    #[test]
+    fn paths_with_empty_or_dot_segments_are_refused() {
+        let build = |path: &str| {
+            build_request(
+                http::Method::DELETE,
+                "https://cloud.mongodb.com",
+                path,
+                &Query::new(),
+                &Headers::new(),
+                None,
+                None,
+            )
+        };
+        for (path, segment) in [
+            ("/api/atlas/v2/groups/g/databaseUsers/../..", ".."),
+            ("/api/atlas/v2/groups/g/streams/.", "."),
+            ("/api/atlas/v2/groups/g/streams/%2E%2e", "%2E%2e"),
+            ("/api/atlas/v2/groups/g/streams/.%2E/x", ".%2E"),
+            ("/api/atlas/v2/groups//clusters", ""),
+            ("/api/atlas/v2/groups/g/clusters/", ""),
+        ] {
+            match build(path) {
+                Err(BuildError::InvalidPath {
+                    path: reported,
+                    segment: found,
+                }) => {
+                    assert_eq!((reported.as_str(), found.as_str()), (path, segment));
+                }
+                other => panic!("{path}: {other:?}"),
+            }
+        }
+        for path in ["/", "/api/atlas/v2/groups/g/users/...", "/a/%252e%252e/a.b"] {
+            assert!(build(path).is_ok(), "{path}");
+        }
+        let error = build("/x/..").unwrap_err().to_string();
+        assert!(error.contains("\"/x/..\""), "{error}");
+        assert!(error.contains("must not be empty, `.` or `..`"), "{error}");
     }
 
     #[test]
