@@ -93,7 +93,11 @@ pub fn differences(
                 out.push((
                     our_at.clone(),
                     their_at.clone(),
-                    format!("{} items, official {}", our_items.len(), their_items.len()),
+                    format!(
+                        "ours has {} entries, official {}",
+                        our_items.len(),
+                        their_items.len()
+                    ),
                 ));
             }
         }
@@ -196,8 +200,8 @@ pub fn plan(ours: &Spec<'_>, theirs: &Spec<'_>, request: &AddRequest) -> Result<
         match our_operations.iter().find(|ours| ours.id == op.id) {
             Some(existing) if existing.path != op.path || existing.method != op.method => {
                 conflicts.push(format!(
-                    "  conflict operation {label}: ours is at {}; move it by hand first\n",
-                    existing.pointer
+                    "  conflict operation {label}: ours is at {}, the official one at {}; move ours by hand first\n",
+                    existing.pointer, op.pointer
                 ));
             }
             Some(existing) => {
@@ -246,9 +250,14 @@ pub fn plan(ours: &Spec<'_>, theirs: &Spec<'_>, request: &AddRequest) -> Result<
         }
     }
 
-    let roots: Vec<(Pointer, &Value)> = wanted
+    // The closure starts from the operations as copied, path-level parameters included.
+    let copies: Vec<(Pointer, Value)> = wanted
         .iter()
-        .map(|op| (op.pointer.clone(), op.value))
+        .map(|op| (op.pointer.clone(), operation_to_copy(op)))
+        .collect();
+    let roots: Vec<(Pointer, &Value)> = copies
+        .iter()
+        .map(|(at, value)| (at.clone(), value))
         .collect();
     let components = closure(&theirs.tree, &roots).map_err(|errors| {
         let mut text = format!("{} cannot be copied from:\n", theirs.name);
@@ -298,7 +307,7 @@ pub fn plan(ours: &Spec<'_>, theirs: &Spec<'_>, request: &AddRequest) -> Result<
     report.extend(lines);
     if !conflicts.is_empty() {
         report.push_str(&format!(
-            "{} from ours (pointers: ours, then official):\n",
+            "{} from ours:\n",
             plural(conflicts.len(), "thing differs", "things differ")
         ));
         report.extend(conflicts);
@@ -333,7 +342,11 @@ fn plural(count: usize, one: &str, many: &str) -> String {
 fn conflict_text(what: &str, found: &[(Pointer, Pointer, String)]) -> String {
     let mut text = format!("  conflict {what}\n");
     for (ours, theirs, detail) in found {
-        text.push_str(&format!("      {ours}  {theirs}: {detail}\n"));
+        if ours == theirs {
+            text.push_str(&format!("      {ours} (both sides): {detail}\n"));
+        } else {
+            text.push_str(&format!("      ours {ours}, official {theirs}: {detail}\n"));
+        }
     }
     text
 }

@@ -12,7 +12,7 @@
 //!   reported with both pointers and nothing is written, unless `--overwrite` replaces ours
 //!   (keeping our `x-` extensions that the official one lacks).
 //! - `spec drift --against OFFICIAL` compares each of our operations with the official one of
-//!   the same `operationId` (see [`drift`]) and classes every difference as *we lack it*,
+//!   the same `operationId` (see [`drift`](mod@drift)) and classes every difference as *we lack it*,
 //!   *we differ* or *upstream removed it*. Differences we keep on purpose are listed, with a
 //!   reason, in the allow-list beside the spec (`spec/drift-allow.yaml`); the report names
 //!   them as accepted. Any other difference makes the command fail, for a scheduled CI job.

@@ -286,7 +286,7 @@ impl<'a> Report<'a> {
     fn entry(&self, difference: &Difference) -> String {
         let absent = |present: bool| if present { "" } else { " (absent)" };
         format!(
-            "  {:<10} {}  [{}]\n      ours     {}{}\n      official {}{}\n",
+            "  {:<11} {}  [{}]\n      ours     {}{}\n      official {}{}\n",
             difference.kind,
             difference.message,
             difference.operations.join(", "),

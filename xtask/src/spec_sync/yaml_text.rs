@@ -262,7 +262,14 @@ fn inline(value: &Value) -> String {
 /// A one-line string: plain when YAML reads it back as the same string, else single-quoted,
 /// else (control characters) double-quoted JSON.
 fn scalar_text(text: &str) -> String {
+    // Quoted too: what YAML 1.1 readers would take for a number, date or boolean.
+    let looks_typed = text.starts_with(|c: char| c.is_ascii_digit() || c == '.' || c == '+')
+        || [
+            "y", "n", "yes", "no", "on", "off", "true", "false", "null", "~",
+        ]
+        .contains(&text.to_ascii_lowercase().as_str());
     let plain_ok = !text.is_empty()
+        && !looks_typed
         && !text.contains(": ")
         && !text.contains(" #")
         && !text.starts_with(|c: char| "-?:,[]{}#&*!|>'\"%@` ".contains(c))
