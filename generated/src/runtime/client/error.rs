@@ -32,6 +32,9 @@ pub enum AuthError {
     TokenRefused { status: u16, body: String },
     /// The token endpoint answered something that is not a token.
     TokenMalformed(String),
+    /// The token endpoint did not answer within the client's timeout, or another task's
+    /// token request (which this one waited for) did not finish within it.
+    TokenTimeout { after: Duration },
     /// A credential has characters that cannot travel in an HTTP header.
     InvalidCredentials,
 }
@@ -51,6 +54,9 @@ impl fmt::Display for AuthError {
             }
             AuthError::TokenMalformed(reason) => {
                 write!(f, "the token endpoint's answer is not a token: {reason}")
+            }
+            AuthError::TokenTimeout { after } => {
+                write!(f, "no access token within {after:?}")
             }
             AuthError::InvalidCredentials => {
                 f.write_str("a credential has characters that cannot travel in an HTTP header")
@@ -106,6 +112,21 @@ pub enum Error<E = serde_json::Value> {
         snippet: String,
         source: serde_json::Error,
     },
+    /// The body is larger than the client accepts; see
+    /// [`ClientBuilder::max_response_body`](super::ClientBuilder::max_response_body). Nothing
+    /// more than the limit was read.
+    BodyTooLarge {
+        context: RequestContext,
+        status: http::StatusCode,
+        limit: usize,
+    },
+    /// The server's pages cannot be trusted to end: one repeats an earlier page (the server
+    /// ignores `pageNum`), or a `next` link leads backwards. The stream stops here rather than
+    /// yield the same items forever; what it yielded before is correct.
+    Pagination {
+        context: RequestContext,
+        reason: String,
+    },
 }
 
 impl<E: ErrorBody> Error<E> {
@@ -114,7 +135,8 @@ impl<E: ErrorBody> Error<E> {
         match self {
             Error::Api { status, .. }
             | Error::UnexpectedStatus { status, .. }
-            | Error::Decode { status, .. } => Some(*status),
+            | Error::Decode { status, .. }
+            | Error::BodyTooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -146,7 +168,9 @@ impl<E: ErrorBody> Error<E> {
             | Error::Timeout { context, .. }
             | Error::Api { context, .. }
             | Error::UnexpectedStatus { context, .. }
-            | Error::Decode { context, .. } => Some(context),
+            | Error::Decode { context, .. }
+            | Error::BodyTooLarge { context, .. }
+            | Error::Pagination { context, .. } => Some(context),
         }
     }
 
@@ -248,6 +272,17 @@ impl<E: ErrorBody> fmt::Display for Error<E> {
                     f,
                     "{context}: the {status} response does not decode ({source}): {snippet}"
                 )
+            }
+            Error::BodyTooLarge {
+                context,
+                status,
+                limit,
+            } => write!(
+                f,
+                "{context}: the body of the {status} response is larger than {limit} bytes, the client's limit (ClientBuilder::max_response_body)"
+            ),
+            Error::Pagination { context, reason } => {
+                write!(f, "{context}: pagination stopped: {reason}")
             }
         }
     }

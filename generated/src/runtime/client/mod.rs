@@ -13,7 +13,7 @@ pub use pager::paginate;
 pub use retry::RetryPolicy;
 
 use crate::runtime::Operation;
-use auth::{Authenticator, Unauthorized};
+use auth::{Authenticator, TokenLimits, Unauthorized};
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -23,6 +23,9 @@ pub const DEFAULT_BASE_URL: &str = "https://cloud.mongodb.com";
 
 /// The path of the OAuth 2.0 token endpoint, below the base URL.
 const TOKEN_PATH: &str = "/api/oauth/token";
+
+/// The default of [`ClientBuilder::max_response_body`]: 64 MiB, far above any Atlas JSON page.
+pub const DEFAULT_MAX_RESPONSE_BODY: usize = 64 * 1024 * 1024;
 
 /// Why a client could not be built.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,10 +44,13 @@ pub enum ConfigError {
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ConfigError::InvalidUrl { url, reason } => write!(f, "invalid URL {url:?}: {reason}"),
+            ConfigError::InvalidUrl { url, reason } => {
+                write!(f, "invalid URL {:?}: {reason}", without_password(url))
+            }
             ConfigError::InsecureUrl { url } => write!(
                 f,
-                "refusing plain HTTP for {url:?}: credentials would travel in clear; use https, or allow_insecure_http(true) for local testing"
+                "refusing plain HTTP for {:?}: credentials would travel in clear; use https, or allow_insecure_http(true) for local testing",
+                without_password(url)
             ),
             ConfigError::InvalidUserAgent(reason) => write!(f, "invalid user agent: {reason}"),
             ConfigError::Http(reason) => write!(f, "cannot create the HTTP client: {reason}"),
@@ -67,6 +73,7 @@ pub struct ClientBuilder {
     user_agent_suffix: Option<String>,
     http: Option<reqwest::Client>,
     allow_insecure_http: bool,
+    max_response_body: usize,
 }
 
 impl Default for ClientBuilder {
@@ -81,6 +88,7 @@ impl Default for ClientBuilder {
             user_agent_suffix: None,
             http: None,
             allow_insecure_http: false,
+            max_response_body: DEFAULT_MAX_RESPONSE_BODY,
         }
     }
 }
@@ -132,7 +140,9 @@ impl ClientBuilder {
     }
 
     /// How long one attempt may take, from sending to the last byte of the body; 60 s
-    /// unless set.
+    /// unless set. It bounds every network wait: each API attempt, each Digest challenge
+    /// round trip, each token request, and a task's wait for a token another task is
+    /// fetching.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -151,7 +161,18 @@ impl ClientBuilder {
         self
     }
 
-    /// A preconfigured `reqwest::Client` (proxies, TLS roots, ...).
+    /// The largest response body the client reads, in bytes; [`DEFAULT_MAX_RESPONSE_BODY`]
+    /// (64 MiB) unless set. It is checked against `Content-Length` before reading and while
+    /// the body streams in, so a larger (or endless) body costs at most this much memory and
+    /// ends in [`Error::BodyTooLarge`]. Raise it for large downloads.
+    pub fn max_response_body(mut self, bytes: usize) -> Self {
+        self.max_response_body = bytes;
+        self
+    }
+
+    /// A preconfigured `reqwest::Client` (proxies, TLS roots, ...). Its redirect policy is
+    /// yours: give it `reqwest::redirect::Policy::none()`, as clients this builder creates
+    /// have, or a redirect may carry credentials where they should not go.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -207,17 +228,30 @@ impl ClientBuilder {
             Some(http) => http,
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
+                // Redirects are never followed. Atlas does not redirect API calls, so a
+                // redirect comes from something else: following it would resend the
+                // credentials (bearer token, Basic client secret, Digest answer) to wherever
+                // it points, and reqwest keeps them on a redirect to the same host and port
+                // even from https to plain http. The 3xx reaches the caller as an
+                // undocumented status instead.
+                .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .map_err(|error| ConfigError::Http(error.to_string()))?,
         };
+        let limits = TokenLimits {
+            timeout: self.timeout,
+            retry: self.retry.clone(),
+            max_body: self.max_response_body,
+        };
         Ok(Client {
             inner: Arc::new(Inner {
-                auth: Authenticator::new(self.credentials, token_url),
+                auth: Authenticator::new(self.credentials, token_url, limits),
                 http,
                 base_url,
                 timeout: self.timeout,
                 retry: self.retry,
                 user_agent,
+                max_body: self.max_response_body,
             }),
         })
     }
@@ -237,12 +271,13 @@ struct Inner {
     timeout: Duration,
     retry: RetryPolicy,
     user_agent: http::HeaderValue,
+    max_body: usize,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.inner.base_url)
+            .field("base_url", &without_password(&self.inner.base_url))
             .field("auth", &self.inner.auth.scheme())
             .field("timeout", &self.inner.timeout)
             .field("retry", &self.inner.retry)
@@ -254,6 +289,65 @@ impl fmt::Debug for Client {
 enum Attempt {
     Answered(http::Response<Vec<u8>>),
     Failed(reqwest::Error),
+    /// No complete answer within the timeout.
+    TimedOut,
+    /// The body of a response with this status exceeds the limit.
+    TooLarge(http::StatusCode),
+}
+
+/// A parsed success, with what it was parsed from.
+pub(crate) struct Answer<T> {
+    pub(crate) output: T,
+    pub(crate) context: RequestContext,
+    pub(crate) body: Vec<u8>,
+}
+
+/// Why a body could not be read.
+enum BodyError {
+    Transport(reqwest::Error),
+    TooLarge,
+}
+
+/// Reads a body of at most `limit` bytes, in one buffer: sized from `Content-Length` when
+/// the server sends one (refused at once when it exceeds the limit), grown chunk by chunk
+/// otherwise, and never copied again.
+async fn read_body(mut response: reqwest::Response, limit: usize) -> Result<Vec<u8>, BodyError> {
+    let declared = response.content_length();
+    if declared.is_some_and(|length| length > limit as u64) {
+        return Err(BodyError::TooLarge);
+    }
+    // Bounded by the limit just checked; a server that sends less only wastes its own claim.
+    let mut body = Vec::with_capacity(declared.map_or(0, |length| length as usize));
+    while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
+        if chunk.len() > limit - body.len() {
+            return Err(BodyError::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// `url` with the password of its user info, if any, replaced by `<redacted>`: for display.
+fn without_password(url: &str) -> std::borrow::Cow<'_, str> {
+    let Some(scheme_end) = url.find("://").map(|at| at + 3) else {
+        return url.into();
+    };
+    let authority_end = url[scheme_end..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |at| scheme_end + at);
+    let authority = &url[scheme_end..authority_end];
+    let Some(at) = authority.rfind('@') else {
+        return url.into();
+    };
+    let Some(colon) = authority[..at].find(':') else {
+        return url.into();
+    };
+    format!(
+        "{}<redacted>{}",
+        &url[..scheme_end + colon + 1],
+        &url[scheme_end + at..]
+    )
+    .into()
 }
 
 impl Client {
@@ -272,11 +366,32 @@ impl Client {
     /// # Errors
     ///
     /// See [`Error`]: invalid input (nothing sent), auth, transport, timeout, an Atlas error
-    /// body, an undocumented status, or a body that does not decode.
+    /// body, an undocumented status, a body that does not decode, or one larger than
+    /// [`ClientBuilder::max_response_body`].
     pub async fn execute<O: Operation>(
         &self,
         operation: &O,
     ) -> Result<O::Output, Error<O::ErrorBody>> {
+        let (context, response) = self.send(operation).await?;
+        self.parse(operation, context, response)
+            .map(|answer| answer.output)
+    }
+
+    /// Like [`Self::execute`], also handing back the request's context and the (parsed)
+    /// response's body, for the pager to read `links` and `totalCount` from.
+    pub(crate) async fn execute_keeping_body<O: Operation>(
+        &self,
+        operation: &O,
+    ) -> Result<Answer<O::Output>, Error<O::ErrorBody>> {
+        let (context, response) = self.send(operation).await?;
+        self.parse(operation, context, response)
+    }
+
+    /// Builds and sends one operation, with retries, up to its final answer.
+    async fn send<O: Operation>(
+        &self,
+        operation: &O,
+    ) -> Result<(RequestContext, http::Response<Vec<u8>>), Error<O::ErrorBody>> {
         let request = operation
             .build_request(&self.inner.base_url)
             .map_err(|source| Error::InvalidInput {
@@ -301,6 +416,8 @@ impl Client {
                 // A request that timed out may have been processed; one that never connected
                 // or lost its connection is worth another try.
                 Attempt::Failed(error) => (!error.is_timeout() && !error.is_builder(), None, 0),
+                Attempt::TimedOut => (false, None, 0),
+                Attempt::TooLarge(status) => (false, None, status.as_u16()),
             };
             let delay = if retryable && O::IDEMPOTENT {
                 self.inner
@@ -323,6 +440,12 @@ impl Client {
             }
             match outcome {
                 Attempt::Answered(response) => break response,
+                Attempt::TimedOut => {
+                    return Err(Error::Timeout {
+                        context,
+                        after: self.inner.timeout,
+                    });
+                }
                 Attempt::Failed(error) if error.is_timeout() => {
                     return Err(Error::Timeout {
                         context,
@@ -335,6 +458,13 @@ impl Client {
                         source: error.without_url(),
                     });
                 }
+                Attempt::TooLarge(status) => {
+                    return Err(Error::BodyTooLarge {
+                        context,
+                        status,
+                        limit: self.inner.max_body,
+                    });
+                }
             }
         };
         tracing::debug!(
@@ -343,9 +473,44 @@ impl Client {
             status = response.status().as_u16(),
             "answered"
         );
-        operation
-            .parse_response(&response)
-            .map_err(|error| Error::from_response(context, error))
+        Ok((context, response))
+    }
+
+    /// Parses a final answer; an error never carries a secret the server echoed back.
+    fn parse<O: Operation>(
+        &self,
+        operation: &O,
+        context: RequestContext,
+        mut response: http::Response<Vec<u8>>,
+    ) -> Result<Answer<O::Output>, Error<O::ErrorBody>> {
+        let error = match operation.parse_response(&response) {
+            Ok(output) => {
+                return Ok(Answer {
+                    output,
+                    context,
+                    body: response.into_body(),
+                });
+            }
+            Err(error) => error,
+        };
+        // The error keeps the body (parsed, or as a snippet): parse again from a copy without
+        // the client's secrets, when the body holds any.
+        let Some(redacted) = self.inner.auth.redact_bytes(response.body()) else {
+            return Err(Error::from_response(context, error));
+        };
+        *response.body_mut() = redacted;
+        match operation.parse_response(&response) {
+            Err(error) => Err(Error::from_response(context, error)),
+            // Redaction made a bad body good: report it as the error it was, without it.
+            Ok(_) => Err(Error::UnexpectedStatus {
+                context,
+                status: response.status(),
+                snippet: String::from_utf8_lossy(response.body())
+                    .chars()
+                    .take(300)
+                    .collect(),
+            }),
+        }
     }
 
     /// Streams every item of a list operation; see [`paginate`].
@@ -440,19 +605,49 @@ impl Client {
             Err(error) => return Attempt::Failed(error),
         };
         *outgoing.timeout_mut() = Some(self.inner.timeout);
-        let response = match self.inner.http.execute(outgoing).await {
-            Ok(response) => response,
-            Err(error) => return Attempt::Failed(error),
+        // reqwest's timeout covers the body too; this one also covers a client passed with
+        // `http_client`, whatever it does, and the whole of reading the body.
+        let attempt = async {
+            let response = match self.inner.http.execute(outgoing).await {
+                Ok(response) => response,
+                Err(error) => return Attempt::Failed(error),
+            };
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = match read_body(response, self.inner.max_body).await {
+                Ok(body) => body,
+                Err(BodyError::Transport(error)) => return Attempt::Failed(error),
+                Err(BodyError::TooLarge) => return Attempt::TooLarge(status),
+            };
+            let mut answer = http::Response::new(body);
+            *answer.status_mut() = status;
+            *answer.headers_mut() = headers;
+            Attempt::Answered(answer)
         };
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = match response.bytes().await {
-            Ok(body) => body.to_vec(),
-            Err(error) => return Attempt::Failed(error),
-        };
-        let mut answer = http::Response::new(body);
-        *answer.status_mut() = status;
-        *answer.headers_mut() = headers;
-        Attempt::Answered(answer)
+        tokio::time::timeout(self.inner.timeout, attempt)
+            .await
+            .unwrap_or(Attempt::TimedOut)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_in_urls_are_redacted() {
+        assert_eq!(
+            without_password("https://user:hunter2@example.com/api?x=1"),
+            "https://user:<redacted>@example.com/api?x=1"
+        );
+        assert_eq!(
+            without_password("https://user@example.com"),
+            "https://user@example.com"
+        );
+        assert_eq!(
+            without_password("https://example.com/a@b:c"),
+            "https://example.com/a@b:c"
+        );
+        assert_eq!(without_password("not a url"), "not a url");
     }
 }
