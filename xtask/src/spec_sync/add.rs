@@ -48,6 +48,15 @@ fn is_documentation(key: &str) -> bool {
     ) || key.starts_with("x-")
 }
 
+/// A flag at its default (`required: false`, ...) says nothing more than leaving it out.
+fn is_default_flag(key: &str, value: &Value) -> bool {
+    value == &Value::Bool(false)
+        && matches!(
+            key,
+            "required" | "deprecated" | "nullable" | "readOnly" | "writeOnly" | "allowEmptyValue"
+        )
+}
+
 /// Where two trees differ, ignoring documentation: `(ours, official, what)` per difference.
 pub fn differences(
     ours: (&Pointer, &Value),
@@ -68,6 +77,7 @@ pub fn differences(
                         (&their_at.push(&key), other),
                         out,
                     ),
+                    None if is_default_flag(&key, value) => {}
                     None => out.push((
                         our_at.push(&key),
                         their_at.push(&key),
@@ -75,8 +85,11 @@ pub fn differences(
                     )),
                 }
             }
-            for (key, _) in their_entries {
-                if !is_documentation(&key) && field(our, &key).is_none() {
+            for (key, value) in their_entries {
+                if !is_documentation(&key)
+                    && !is_default_flag(&key, value)
+                    && field(our, &key).is_none()
+                {
                     out.push((
                         our_at.push(&key),
                         their_at.push(&key),
