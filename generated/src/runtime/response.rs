@@ -224,8 +224,19 @@ impl Payload<'_> {
         body: &[u8],
     ) -> Result<T, ResponseError<E>> {
         let decoded = match self {
-            Payload::Bytes(bytes) => serde_json::from_slice(bytes),
-            Payload::Unwrapped(value) => serde_json::from_value(value),
+            Payload::Bytes(bytes) => {
+                serde_json::from_slice(bytes).map_err(|error| locate(error, bytes))
+            }
+            Payload::Unwrapped(value) => T::deserialize(&value).map_err(|error| {
+                // A value has no positions: decode its text again to find where it fails.
+                match serde_json::to_vec(&value) {
+                    Ok(text) => match serde_json::from_slice::<T>(&text) {
+                        Err(located) => locate(located, &text),
+                        Ok(_) => error,
+                    },
+                    Err(_) => error,
+                }
+            }),
         };
         decoded.map_err(|source| ResponseError::Decode {
             status,
@@ -233,6 +244,89 @@ impl Payload<'_> {
             source,
         })
     }
+}
+
+/// A decode error that says where in the document it happened, as a path such as
+/// `results[3].status`: serde reports the line and column, which in a one-line page of 500
+/// items says nothing to a person. Syntax errors are left as they are.
+fn locate(error: serde_json::Error, text: &[u8]) -> serde_json::Error {
+    if error.classify() != serde_json::error::Category::Data {
+        return error;
+    }
+    match json_path_at(text, error.line(), error.column()) {
+        Some(path) => serde::de::Error::custom(format_args!("at {path}: {error}")),
+        None => error,
+    }
+}
+
+/// One container open at some point of a JSON text.
+enum Frame {
+    Object { key: Option<String> },
+    Array { index: usize },
+}
+
+/// The path of the value at a line and column (1-based, in bytes, as serde_json counts them)
+/// of a JSON text: `results[3].status`. `None` at the top level or past the end.
+fn json_path_at(text: &[u8], line: usize, column: usize) -> Option<String> {
+    let mut offset = 0;
+    for _ in 1..line {
+        offset += text.get(offset..)?.iter().position(|byte| *byte == b'\n')? + 1;
+    }
+    let end = (offset + column).min(text.len());
+    let mut frames: Vec<Frame> = Vec::new();
+    let mut expecting_key = false;
+    let mut at = 0;
+    while at < end {
+        match text[at] {
+            b'"' => {
+                let start = at + 1;
+                at = start;
+                while at < text.len() && text[at] != b'"' {
+                    at += if text[at] == b'\\' { 2 } else { 1 };
+                }
+                if expecting_key {
+                    if let Some(Frame::Object { key }) = frames.last_mut() {
+                        let raw = &text[start..at.min(text.len())];
+                        *key = Some(String::from_utf8_lossy(raw).into_owned());
+                    }
+                }
+            }
+            b'{' => {
+                frames.push(Frame::Object { key: None });
+                expecting_key = true;
+            }
+            b'[' => {
+                frames.push(Frame::Array { index: 0 });
+                expecting_key = false;
+            }
+            b'}' | b']' => {
+                frames.pop();
+                expecting_key = false;
+            }
+            b':' => expecting_key = false,
+            b',' => match frames.last_mut() {
+                Some(Frame::Object { .. }) => expecting_key = true,
+                Some(Frame::Array { index }) => *index += 1,
+                None => {}
+            },
+            _ => {}
+        }
+        at += 1;
+    }
+    let mut path = String::new();
+    for frame in &frames {
+        match frame {
+            Frame::Object { key: Some(key) } => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+            }
+            Frame::Object { key: None } => {}
+            Frame::Array { index } => path.push_str(&format!("[{index}]")),
+        }
+    }
+    (!path.is_empty()).then_some(path)
 }
 
 /// For enveloped responses, the status and payload inside the envelope; otherwise the
@@ -327,6 +421,74 @@ mod tests {
         let error =
             parse_raw_response::<Value, _>(&response(404, r#"{"e":1}"#), &SPEC).unwrap_err();
         assert!(error.api_error().is_some());
+    }
+
+    #[derive(Debug, serde::Deserialize, serde::Serialize, PartialEq)]
+    struct Page {
+        results: Vec<Item>,
+    }
+
+    #[derive(Debug, serde::Deserialize, serde::Serialize, PartialEq)]
+    struct Item {
+        id: String,
+        size: u32,
+    }
+
+    #[test]
+    fn a_bad_item_is_named_by_index_and_field() {
+        let body = r#"{"results": [{"id": "a", "size": 1}, {"id": "b", "size": 2},
+            {"id": "c", "size": "big"}]}"#;
+        let error = parse_json_response::<Page, Value, _>(&response(200, body), &SPEC)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("at results[2].size: invalid type"),
+            "{error}"
+        );
+
+        let missing = r#"{"results": [{"id": "a", "size": 1}, {"id": "b"}]}"#;
+        let error = parse_json_response::<Page, Value, _>(&response(200, missing), &SPEC)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("at results[1]: missing field `size`"),
+            "{error}"
+        );
+
+        let enveloped = ResponseSpec {
+            enveloped: true,
+            ..SPEC
+        };
+        let body = r#"{"status": 200, "results": [{"id": "a", "size": -1}]}"#;
+        let error = parse_json_response::<Page, Value, _>(&response(200, body), &enveloped)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("at results[0].size: invalid value"),
+            "{error}"
+        );
+
+        let syntax =
+            parse_json_response::<Page, Value, _>(&response(200, "{\"results\": ["), &SPEC)
+                .unwrap_err()
+                .to_string();
+        assert!(!syntax.contains(" at results"), "{syntax}");
+    }
+
+    #[test]
+    fn json_paths_follow_nesting() {
+        let text = br#"{"a": [1, {"b": [true, "x\"y", {"c": 5}]}]}"#;
+        let at = |needle: &[u8]| {
+            let start = text
+                .windows(needle.len())
+                .position(|w| w == needle)
+                .unwrap();
+            json_path_at(text, 1, start + needle.len())
+        };
+        assert_eq!(at(b"5").as_deref(), Some("a[1].b[2].c"));
+        assert_eq!(at(b"true").as_deref(), Some("a[1].b[0]"));
+        assert_eq!(json_path_at(text, 1, 0), None);
+        assert_eq!(json_path_at(b"{}", 5, 1), None);
     }
 
     #[test]
