@@ -85,6 +85,8 @@
 pub mod models;
 #[rustfmt::skip]
 pub mod operations;
+#[rustfmt::skip]
+mod patterns;
 pub mod runtime;
 #[cfg(feature = "client")]
 pub use runtime::{Client, ClientBuilder, Credentials, RetryPolicy};

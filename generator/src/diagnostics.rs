@@ -35,6 +35,11 @@ impl JsonPointer {
         Some(Self { tokens })
     }
 
+    /// Whether this pointer is `other` or one of its direct children.
+    pub fn is_within_one_of(&self, other: &JsonPointer) -> bool {
+        self.tokens.starts_with(&other.tokens) && self.tokens.len() <= other.tokens.len() + 1
+    }
+
     /// The reference tokens, unescaped.
     pub fn tokens(&self) -> &[String] {
         &self.tokens

@@ -90,6 +90,25 @@ pub enum TypeKind {
     OneOf(OneOfType),
     /// A named schema that is just another type, e.g. `type: array` at component level.
     Alias(TypeRef),
+    /// The error body of an operation whose error statuses document different schemas:
+    /// the status says which one a body is.
+    ErrorByStatus(ErrorByStatus),
+}
+
+#[derive(Debug, Clone)]
+pub struct ErrorByStatus {
+    /// One variant per distinct schema, in the order of their first status.
+    pub variants: Vec<ErrorVariant>,
+    /// The variant that keeps, as JSON, a body of a status no variant documents.
+    pub fallback_variant: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ErrorVariant {
+    pub rust_name: String,
+    pub ty: TypeRef,
+    /// The documented statuses whose body this is, sorted.
+    pub statuses: Vec<u16>,
 }
 
 #[derive(Debug, Clone)]
@@ -143,6 +162,8 @@ pub struct StringEnum {
 pub struct EnumVariant {
     pub wire_value: String,
     pub rust_name: String,
+    /// Which of the spec's value groups list this value, for a `oneOf` of string enums.
+    pub groups: Vec<String>,
 }
 
 /// A use of a type.
@@ -194,7 +215,8 @@ pub struct Operation {
     pub success: SuccessResponse,
     /// Documented non-2xx responses, sorted by status.
     pub errors: Vec<ErrorResponse>,
-    /// The type every documented error body shares, if any error has a body.
+    /// The type of a documented error body, if any error has one: the schema every error
+    /// status shares, or an `ErrorByStatus` type when they differ.
     pub error_body: Option<TypeRef>,
     /// Set when the operation pages through a list the way Atlas does.
     pub pagination: Option<Pagination>,
@@ -340,11 +362,62 @@ pub enum ParameterType {
 /// Validation rules checked before a request is built.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Constraints {
-    pub pattern: Option<String>,
+    pub pattern: Option<Pattern>,
     pub min_length: Option<usize>,
     pub max_length: Option<usize>,
     pub minimum: Option<i64>,
     pub maximum: Option<i64>,
+}
+
+/// A `pattern` from the spec and the engine that can run it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pattern {
+    pub source: String,
+    pub engine: PatternEngine,
+}
+
+/// Which regular-expression engine a pattern needs. Most patterns run on a small,
+/// linear-time engine; look-around (which ECMA-262, the dialect of OpenAPI patterns, has)
+/// needs a backtracking one, and only specs that use it pay for that dependency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PatternEngine {
+    /// `regex-lite`.
+    Linear,
+    /// `fancy-regex`.
+    Backtracking,
+}
+
+impl Api {
+    /// Every distinct pattern the builders check, sorted: `src/patterns.rs` compiles each once.
+    pub fn patterns(&self) -> Vec<&Pattern> {
+        let mut patterns: Vec<&Pattern> = self
+            .operations
+            .iter()
+            .flat_map(|operation| &operation.parameters)
+            .filter_map(|parameter| parameter.constraints.pattern.as_ref())
+            .collect();
+        patterns.sort();
+        patterns.dedup();
+        patterns
+    }
+
+    /// Whether the type is the body of some documented error status, which the runtime asks
+    /// for its `errorCode` and `detail`.
+    pub fn is_error_body(&self, id: TypeId) -> bool {
+        self.operations.iter().any(|operation| {
+            operation
+                .errors
+                .iter()
+                .any(|error| error.body == Some(TypeRef::Named(id)))
+        })
+    }
+
+    /// Whether any pattern needs the given engine.
+    pub fn uses_pattern_engine(&self, engine: PatternEngine) -> bool {
+        self.patterns()
+            .iter()
+            .any(|pattern| pattern.engine == engine)
+    }
 }
 
 impl Constraints {
@@ -372,6 +445,8 @@ pub struct SuccessResponse {
 pub struct ErrorResponse {
     pub status: u16,
     pub description: String,
+    /// The JSON body this status documents.
+    pub body: Option<TypeRef>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -100,7 +100,7 @@ pub struct Generation {
 pub fn generate(spec: SpecSource<'_>, options: &Options) -> Result<Generation, Diagnostics> {
     let fail = |items: Vec<Diagnostic>| Diagnostics::new(spec.name, items);
     let document = load::load(spec.text).map_err(fail)?;
-    let api = lower::lower(&document).map_err(fail)?;
+    let api = lower::lower(document).map_err(fail)?;
     let headers = Headers {
         rust: format::header("//", spec.name),
         toml: format::header("#", spec.name),

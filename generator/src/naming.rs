@@ -62,8 +62,10 @@ pub fn type_name(wire: &str) -> String {
 /// A variant name for an enum value: `inProgress` -> `InProgress`, `REPLICA_SET` -> `ReplicaSet`.
 pub fn variant_name(wire: &str) -> String {
     let camel = ascii_words(wire).to_upper_camel_case();
-    if camel.is_empty() {
+    if wire.is_empty() {
         "Empty".to_owned()
+    } else if camel.is_empty() {
+        symbol_name(wire)
     } else if starts_with_digit(&camel) {
         format!("V{camel}")
     } else if camel == "Self" {
@@ -71,6 +73,53 @@ pub fn variant_name(wire: &str) -> String {
     } else {
         camel
     }
+}
+
+/// A name for a value made only of symbols, such as the comparison operators Atlas lists in
+/// alert thresholds: `<` must not become the same variant as `>`.
+fn symbol_name(wire: &str) -> String {
+    const OPERATORS: &[(&str, &str)] = &[
+        ("<", "LessThan"),
+        ("<=", "LessThanOrEqual"),
+        (">", "GreaterThan"),
+        (">=", "GreaterThanOrEqual"),
+        ("=", "Equal"),
+        ("==", "Equal"),
+        ("!=", "NotEqual"),
+        ("<>", "NotEqual"),
+    ];
+    if let Some((_, name)) = OPERATORS.iter().find(|(symbol, _)| *symbol == wire) {
+        return (*name).to_owned();
+    }
+    wire.chars()
+        .map(|c| match c {
+            '<' => "Less".to_owned(),
+            '>' => "Greater".to_owned(),
+            '=' => "Equals".to_owned(),
+            '!' => "Bang".to_owned(),
+            '+' => "Plus".to_owned(),
+            '-' => "Minus".to_owned(),
+            '*' => "Star".to_owned(),
+            '/' => "Slash".to_owned(),
+            '\\' => "Backslash".to_owned(),
+            '.' => "Dot".to_owned(),
+            ',' => "Comma".to_owned(),
+            ':' => "Colon".to_owned(),
+            ';' => "Semicolon".to_owned(),
+            '?' => "Question".to_owned(),
+            '@' => "At".to_owned(),
+            '#' => "Hash".to_owned(),
+            '$' => "Dollar".to_owned(),
+            '%' => "Percent".to_owned(),
+            '&' => "Ampersand".to_owned(),
+            '|' => "Pipe".to_owned(),
+            '^' => "Caret".to_owned(),
+            '~' => "Tilde".to_owned(),
+            '_' => "Underscore".to_owned(),
+            ' ' => "Space".to_owned(),
+            other => format!("U{:04X}", u32::from(other)),
+        })
+        .collect()
 }
 
 /// The name of an inline schema, derived from where it sits: `BackupSnapshotPart` + `typeName`.
@@ -151,5 +200,10 @@ mod tests {
         assert_eq!(variant_name("REPLICA_SET"), "ReplicaSet");
         assert_eq!(variant_name("true"), "True");
         assert_eq!(variant_name("3DES"), "V3des");
+        assert_eq!(variant_name("<"), "LessThan");
+        assert_eq!(variant_name(">"), "GreaterThan");
+        assert_eq!(variant_name("+-"), "PlusMinus");
+        assert_eq!(variant_name("é"), "U00E9");
+        assert_eq!(variant_name(""), "Empty");
     }
 }

@@ -327,7 +327,10 @@ const GROUP_ID_RULES: crate::runtime::Rules = crate::runtime::Rules {
         rust: "group_id",
         location: crate::runtime::ParameterLocation::Path,
     },
-    pattern: Some("^([a-f0-9]{24})$"),
+    pattern: Some(crate::runtime::Pattern {
+        source: "^([a-f0-9]{24})$",
+        matches: crate::patterns::matches_0,
+    }),
     min_length: Some(24),
     max_length: Some(24),
     minimum: None,
@@ -339,7 +342,10 @@ const NAME_RULES: crate::runtime::Rules = crate::runtime::Rules {
         rust: "name",
         location: crate::runtime::ParameterLocation::Path,
     },
-    pattern: Some("^[a-zA-Z0-9][a-zA-Z0-9-]*$"),
+    pattern: Some(crate::runtime::Pattern {
+        source: "^[a-zA-Z0-9][a-zA-Z0-9-]*$",
+        matches: crate::patterns::matches_1,
+    }),
     min_length: None,
     max_length: None,
     minimum: None,

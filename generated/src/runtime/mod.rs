@@ -22,4 +22,4 @@ pub use response::{
     ResponseError, ResponseSpec, parse_empty_response, parse_json_response,
     parse_optional_json_response, parse_raw_response,
 };
-pub use validation::{ParameterError, ParameterLocation, ParameterName, Rule, Rules};
+pub use validation::{ParameterError, ParameterLocation, ParameterName, Pattern, Rule, Rules};

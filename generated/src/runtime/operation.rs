@@ -51,6 +51,19 @@ pub trait ErrorBody:
     fn error_code(&self) -> Option<&str>;
     /// A human-readable explanation.
     fn detail(&self) -> Option<&str>;
+
+    /// Decodes the body of a response with this error status. Most operations document one
+    /// error schema for every status; those that do not decide by the status here.
+    fn deserialize_for_status<'de, D: serde::Deserializer<'de>>(
+        status: http::StatusCode,
+        deserializer: D,
+    ) -> Result<Self, D::Error>
+    where
+        Self: Sized,
+    {
+        let _ = status;
+        Self::deserialize(deserializer)
+    }
 }
 
 /// Operations whose error responses have no schema get the body as JSON.

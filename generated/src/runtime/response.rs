@@ -1,5 +1,6 @@
 //! Reading `http::Response`s: the typed body, the documented error, or what went wrong.
 
+use super::operation::ErrorBody;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::fmt;
@@ -123,7 +124,7 @@ pub fn parse_json_response<T, E, B>(
 ) -> Result<T, ResponseError<E>>
 where
     T: DeserializeOwned,
-    E: DeserializeOwned,
+    E: ErrorBody,
     B: AsRef<[u8]>,
 {
     let body = response.body().as_ref();
@@ -142,7 +143,7 @@ pub fn parse_optional_json_response<T, E, B>(
 ) -> Result<Option<T>, ResponseError<E>>
 where
     T: DeserializeOwned,
-    E: DeserializeOwned,
+    E: ErrorBody,
     B: AsRef<[u8]>,
 {
     let body = response.body().as_ref();
@@ -162,7 +163,7 @@ pub fn parse_raw_response<E, B>(
     spec: &ResponseSpec,
 ) -> Result<Vec<u8>, ResponseError<E>>
 where
-    E: DeserializeOwned,
+    E: ErrorBody,
     B: AsRef<[u8]>,
 {
     let body = response.body().as_ref();
@@ -179,7 +180,7 @@ pub fn parse_empty_response<E, B>(
     spec: &ResponseSpec,
 ) -> Result<(), ResponseError<E>>
 where
-    E: DeserializeOwned,
+    E: ErrorBody,
     B: AsRef<[u8]>,
 {
     let body = response.body().as_ref();
@@ -190,7 +191,7 @@ where
     Err(error_response(status, payload, body, spec))
 }
 
-fn error_response<E: DeserializeOwned>(
+fn error_response<E: ErrorBody>(
     status: http::StatusCode,
     payload: Payload<'_>,
     body: &[u8],
@@ -202,7 +203,7 @@ fn error_response<E: DeserializeOwned>(
             body: body.to_vec(),
         };
     }
-    match payload.decode(status, body) {
+    match payload.decode_error(status, body) {
         Ok(body) => ResponseError::Api {
             status,
             body: Box::new(body),
@@ -218,6 +219,27 @@ enum Payload<'a> {
 }
 
 impl Payload<'_> {
+    /// Decodes an error body, letting the error type choose by status.
+    fn decode_error<E: ErrorBody>(
+        self,
+        status: http::StatusCode,
+        body: &[u8],
+    ) -> Result<E, ResponseError<E>> {
+        let decoded = match self {
+            Payload::Bytes(bytes) => {
+                let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+                E::deserialize_for_status(status, &mut deserializer)
+                    .and_then(|decoded| deserializer.end().map(|()| decoded))
+            }
+            Payload::Unwrapped(value) => E::deserialize_for_status(status, value),
+        };
+        decoded.map_err(|source| ResponseError::Decode {
+            status,
+            body: body.to_vec(),
+            source,
+        })
+    }
+
     fn decode<T: DeserializeOwned, E>(
         self,
         status: http::StatusCode,

@@ -1,9 +1,6 @@
 //! Parameter rules from the spec, checked before any request exists.
 
-use regex::Regex;
-use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, Mutex, OnceLock};
 
 /// Where a parameter travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -33,11 +30,35 @@ pub struct ParameterName {
     pub location: ParameterLocation,
 }
 
+/// A `pattern` of the spec and the generated function that checks it (compiled once, on the
+/// engine the pattern needs).
+#[derive(Clone, Copy)]
+pub struct Pattern {
+    /// The pattern as the spec writes it.
+    pub source: &'static str,
+    pub matches: fn(&str) -> bool,
+}
+
+impl fmt::Debug for Pattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Pattern").field(&self.source).finish()
+    }
+}
+
+/// Two patterns are the same rule when the spec writes them the same way.
+impl PartialEq for Pattern {
+    fn eq(&self, other: &Self) -> bool {
+        self.source == other.source
+    }
+}
+
+impl Eq for Pattern {}
+
 /// The rules the spec sets for one parameter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rules {
     pub parameter: ParameterName,
-    pub pattern: Option<&'static str>,
+    pub pattern: Option<Pattern>,
     pub min_length: Option<usize>,
     pub max_length: Option<usize>,
     pub minimum: Option<i64>,
@@ -131,9 +152,11 @@ impl Rules {
         if let Some(max) = self.max_length.filter(|&max| length > max) {
             return Err(self.broken(value, Rule::MaxLength(max)));
         }
+        // Patterns are unanchored, as in OpenAPI (ECMA-262): the spec anchors them with `^`
+        // and `$` where it means to.
         if let Some(pattern) = self.pattern {
-            if !matches_pattern(pattern, value) {
-                return Err(self.broken(value, Rule::Pattern(pattern)));
+            if !(pattern.matches)(value) {
+                return Err(self.broken(value, Rule::Pattern(pattern.source)));
             }
         }
         Ok(())
@@ -159,28 +182,6 @@ impl Rules {
     }
 }
 
-/// Matches a spec pattern, compiling each pattern once per process. Patterns are unanchored,
-/// as in OpenAPI (ECMA-262); the spec anchors them with `^`/`$` where it means to.
-fn matches_pattern(pattern: &'static str, value: &str) -> bool {
-    static COMPILED: OnceLock<Mutex<HashMap<&'static str, Arc<Regex>>>> = OnceLock::new();
-    let compiled = {
-        let mut cache = COMPILED
-            .get_or_init(Default::default)
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        match cache.get(pattern) {
-            Some(regex) => Arc::clone(regex),
-            // The generator refuses patterns that do not compile, so this only fails if the
-            // runtime and generator disagree; such a pattern rejects every value.
-            None => match Regex::new(pattern) {
-                Ok(regex) => Arc::clone(cache.entry(pattern).or_insert(Arc::new(regex))),
-                Err(_) => return false,
-            },
-        }
-    };
-    compiled.is_match(value)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,7 +192,10 @@ mod tests {
             rust: "group_id",
             location: ParameterLocation::Path,
         },
-        pattern: Some("^([a-f0-9]{24})$"),
+        pattern: Some(Pattern {
+            source: "^([a-f0-9]{24})$",
+            matches: is_lowercase_hex_24,
+        }),
         min_length: Some(24),
         max_length: Some(24),
         minimum: None,
@@ -210,6 +214,14 @@ mod tests {
         minimum: Some(1),
         maximum: Some(500),
     };
+
+    /// What the generated matcher for `^([a-f0-9]{24})$` decides, without an engine.
+    fn is_lowercase_hex_24(value: &str) -> bool {
+        value.len() == 24
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    }
 
     #[test]
     fn valid_values_pass() {

@@ -35,6 +35,9 @@ pub fn client_items(api: &Api, operation: &Operation) -> TokenStream {
         .iter()
         .map(|parameter| ident(&parameter.rust_name))
         .chain(body.call_param.as_ref().map(|(_, name)| name.clone()));
+    // `&self` counts as an argument for clippy.
+    let allow_many =
+        super::allow_many_arguments(1 + required.len() + usize::from(body.call_param.is_some()));
     let body_setter = &body.call_setter;
     let setters = operation
         .parameters
@@ -54,9 +57,11 @@ pub fn client_items(api: &Api, operation: &Operation) -> TokenStream {
             let deprecated = parameter
                 .deprecated
                 .then(|| quote! { #[deprecated] #[allow(deprecated)] });
+            let allow = super::allow_self_convention(&parameter.rust_name);
             quote! {
                 #[doc = #doc]
                 #deprecated
+                #allow
                 pub fn #name(mut self, #name: #ty) -> Self {
                     self.request = self.request.#name(#name);
                     self
@@ -139,6 +144,7 @@ pub fn client_items(api: &Api, operation: &Operation) -> TokenStream {
         impl #client {
             #method_doc
             #deprecated
+            #allow_many
             pub fn #fn_name(&self, #(#params),*) -> #call_type {
                 #call_type {
                     client: self.clone(),

@@ -2,7 +2,7 @@
 
 use super::docs::inner_doc_attrs;
 use crate::Options;
-use crate::ir::{Api, Operation, ParameterType, SecurityScheme};
+use crate::ir::{Api, Operation, ParameterType, PatternEngine, SecurityScheme};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -38,8 +38,7 @@ form_urlencoded = "1.2"
 futures-util = {{ version = "0.3.31", optional = true, default-features = false, features = ["std"] }}
 http = "1.1"
 percent-encoding = "2.3"
-regex = {{ version = "1.11", default-features = false, features = ["std", "perf", "unicode"] }}
-reqwest = {{ version = "0.12.12", optional = true, default-features = false, features = ["rustls-tls", "http2"] }}
+{pattern_engines}reqwest = {{ version = "0.12.12", optional = true, default-features = false, features = ["rustls-tls", "http2"] }}
 serde = {{ version = "1.0.200", features = ["derive"] }}
 serde_json = "1.0.120"
 serde_with = {{ version = "3.12", default-features = false, features = ["macros"] }}
@@ -54,7 +53,20 @@ unsafe_code = "forbid"
 "#,
         name = options.crate_name,
         version = options.crate_version,
+        pattern_engines = pattern_engines(api),
     )
+}
+
+/// The regular-expression engines the spec's patterns need, and no other.
+fn pattern_engines(api: &Api) -> String {
+    let mut dependencies = String::new();
+    if api.uses_pattern_engine(PatternEngine::Backtracking) {
+        dependencies.push_str("fancy-regex = { version = \"0.14\", default-features = false, features = [\"std\"] }\n");
+    }
+    if api.uses_pattern_engine(PatternEngine::Linear) {
+        dependencies.push_str("regex-lite = \"0.1.6\"\n");
+    }
+    dependencies
 }
 
 pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
@@ -125,6 +137,8 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         pub mod models;
         #[rustfmt::skip]
         pub mod operations;
+        #[rustfmt::skip]
+        mod patterns;
         pub mod runtime;
 
         #[cfg(feature = "client")]

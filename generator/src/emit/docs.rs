@@ -56,25 +56,78 @@ pub fn spec_docs_with_note(spec: Option<&str>, note: &str) -> TokenStream {
 }
 
 /// Lines of rustdoc, each with the leading space that `///` would give.
-/// Fenced code blocks pass through untouched.
+///
+/// Spec text never runs: a fenced block becomes a `text` block whatever language it names
+/// (rustdoc would compile and run Rust, and untagged blocks are Rust to it), and no line is
+/// indented enough to open an indented code block, which rustdoc also runs. A line that
+/// continues a list item lazily is indented under the item, which is what CommonMark makes
+/// of it anyway, so clippy's `doc_lazy_continuation` has nothing to say.
 pub fn sanitize(text: &str) -> Vec<String> {
-    let mut in_fence = false;
+    let mut fence: Option<String> = None;
+    let mut list_indent: Option<usize> = None;
     let mut lines: Vec<String> = Vec::new();
     for line in text.trim().lines() {
         let line = line.trim_end();
-        if line.trim_start().starts_with("```") {
-            in_fence = !in_fence;
-            lines.push(format!(" {line}"));
-        } else if in_fence {
-            lines.push(format!(" {line}"));
-        } else if line.trim().is_empty() {
-            lines.push(String::new());
-        } else {
-            lines.push(format!(" {}", sanitize_line(line)));
+        let trimmed = line.trim_start();
+        if let Some(marker) = &fence {
+            if trimmed.starts_with(marker.as_str()) {
+                lines.push(format!(" {marker}"));
+                fence = None;
+            } else {
+                lines.push(format!(" {line}"));
+            }
+            continue;
         }
+        if let Some(marker) = fence_marker(trimmed) {
+            lines.push(format!(" {marker}text"));
+            fence = Some(marker);
+            list_indent = None;
+            continue;
+        }
+        if trimmed.is_empty() {
+            lines.push(String::new());
+            list_indent = None;
+            continue;
+        }
+        let indent = (line.len() - trimmed.len()).min(3);
+        let content = sanitize_line(trimmed);
+        if let Some(marker_width) = list_marker_width(trimmed) {
+            list_indent = Some(indent + marker_width);
+            lines.push(format!(" {}{content}", " ".repeat(indent)));
+        } else if let Some(item_indent) = list_indent {
+            lines.push(format!(" {}{content}", " ".repeat(item_indent.max(indent))));
+        } else {
+            lines.push(format!(" {}{content}", " ".repeat(indent)));
+        }
+    }
+    if let Some(marker) = fence {
+        // An unclosed fence would swallow everything rustdoc puts after it.
+        lines.push(format!(" {marker}"));
     }
     lines.dedup_by(|a, b| a.is_empty() && b.is_empty());
     lines
+}
+
+/// The backticks or tildes that open a fenced code block, if the line opens one.
+fn fence_marker(trimmed: &str) -> Option<String> {
+    let fence_char = trimmed.chars().next().filter(|c| *c == '`' || *c == '~')?;
+    let length = trimmed.chars().take_while(|c| *c == fence_char).count();
+    (length >= 3).then(|| fence_char.to_string().repeat(length))
+}
+
+/// The width of a list item's marker and the space after it (`- `, `* `, `+ `, `12. `,
+/// `3) `), which is where the item's text starts.
+fn list_marker_width(trimmed: &str) -> Option<usize> {
+    if ["- ", "* ", "+ "]
+        .iter()
+        .any(|marker| trimmed.starts_with(marker))
+    {
+        return Some(2);
+    }
+    let digits = trimmed.chars().take_while(char::is_ascii_digit).count();
+    let rest = &trimmed[digits..];
+    ((1..=9).contains(&digits) && (rest.starts_with(". ") || rest.starts_with(") ")))
+        .then_some(digits + 2)
 }
 
 /// Outside code spans: bare URLs become autolinks (rustdoc warns on bare URLs), brackets that
@@ -176,11 +229,32 @@ mod tests {
     }
 
     #[test]
-    fn fenced_code_is_untouched() {
+    fn fenced_code_is_kept_but_never_runs() {
         assert_eq!(
             sanitize("a[0]\n```\nlet x = a[0] < b;\n```"),
-            vec![" a\\[0\\]", " ```", " let x = a[0] < b;", " ```"]
+            vec![" a\\[0\\]", " ```text", " let x = a[0] < b;", " ```"]
         );
+        assert_eq!(
+            sanitize("```rust\nstd::process::abort();"),
+            vec![" ```text", " std::process::abort();", " ```"]
+        );
+    }
+
+    #[test]
+    fn indented_lines_never_become_code_blocks() {
+        assert_eq!(
+            sanitize("para\n\n        curl -X POST"),
+            vec![" para", "", "    curl -X POST"]
+        );
+    }
+
+    #[test]
+    fn lazy_list_continuations_are_indented_under_their_item() {
+        assert_eq!(
+            sanitize("- first\nmore of first\n\nafter"),
+            vec![" - first", "   more of first", "", " after"]
+        );
+        assert_eq!(sanitize("10. ten\nmore"), vec![" 10. ten", "     more"]);
     }
 
     #[test]

@@ -6,10 +6,11 @@ mod crate_root;
 pub mod docs;
 mod one_of;
 mod operations;
+mod patterns;
 mod types;
 
 use crate::Options;
-use crate::ir::{Api, TypeId, TypeRef};
+use crate::ir::{Api, TypeId};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
@@ -28,6 +29,7 @@ pub enum EmittedFile {
 pub enum FileJob {
     Manifest,
     LibRs,
+    Patterns,
     ModelsIndex,
     OperationsIndex,
     Model(TypeId),
@@ -40,6 +42,7 @@ pub fn jobs(api: &Api) -> Vec<(String, FileJob)> {
     let mut jobs = vec![
         ("Cargo.toml".to_owned(), FileJob::Manifest),
         ("src/lib.rs".to_owned(), FileJob::LibRs),
+        ("src/patterns.rs".to_owned(), FileJob::Patterns),
         ("src/models/mod.rs".to_owned(), FileJob::ModelsIndex),
         ("src/operations/mod.rs".to_owned(), FileJob::OperationsIndex),
     ];
@@ -70,13 +73,11 @@ pub fn render(api: &Api, options: &Options, path: &str, job: FileJob) -> Emitted
             };
         }
         FileJob::LibRs => crate_root::lib_rs(api, options),
+        FileJob::Patterns => patterns::patterns_module(api),
         FileJob::ModelsIndex => crate_root::models_mod(api),
         FileJob::OperationsIndex => crate_root::operations_mod(api),
         FileJob::Model(id) => {
-            let is_error_body = api
-                .operations
-                .iter()
-                .any(|operation| operation.error_body == Some(TypeRef::Named(id)));
+            let is_error_body = api.is_error_body(id);
             types::model_module(&api.types, id, is_error_body)
         }
         FileJob::Operation(index) => operations::operation_module(api, &api.operations[index]),
@@ -101,6 +102,27 @@ pub(crate) fn ident(name: &str) -> Ident {
 }
 
 /// A path to an item of the hand-written runtime module: the one place emitters name it.
+/// A method named after a parameter may start with a prefix that clippy's
+/// `wrong_self_convention` reserves for conversions (`from_date`, `to_date`); the name is the
+/// spec's, so the lint is allowed on that method alone.
+pub(crate) fn allow_self_convention(method: &str) -> Option<TokenStream> {
+    let method = method.trim_start_matches("r#");
+    ["as_", "from_", "into_", "is_", "to_"]
+        .iter()
+        .any(|prefix| method.starts_with(prefix))
+        .then(|| {
+            quote! { #[allow(clippy::wrong_self_convention, reason = "named after the spec's parameter")] }
+        })
+}
+
+/// Constructors and client methods take one argument per required field or parameter, as
+/// many as the spec has: clippy's `too_many_arguments` is allowed where that exceeds its limit.
+pub(crate) fn allow_many_arguments(arguments: usize) -> Option<TokenStream> {
+    (arguments > 7).then(|| {
+        quote! { #[allow(clippy::too_many_arguments, reason = "one argument per required input of the spec")] }
+    })
+}
+
 pub(crate) fn runtime(item: &str) -> TokenStream {
     let item = Ident::new(item, Span::call_site());
     quote! { crate::runtime::#item }

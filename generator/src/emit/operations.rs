@@ -37,6 +37,8 @@ pub fn operation_module(api: &Api, operation: &Operation) -> TokenStream {
         let ty = stored_type(api, parameter);
         quote! { #name: #ty, }
     });
+    let allow_many =
+        super::allow_many_arguments(required.len() + usize::from(body.new_param.is_some()));
     let new_params = required
         .iter()
         .map(|parameter| {
@@ -63,7 +65,11 @@ pub fn operation_module(api: &Api, operation: &Operation) -> TokenStream {
         .parameters
         .iter()
         .map(|parameter| getter(api, parameter));
-    let rules: Vec<TokenStream> = operation.parameters.iter().filter_map(rule_const).collect();
+    let rules: Vec<TokenStream> = operation
+        .parameters
+        .iter()
+        .filter_map(|parameter| rule_const(api, parameter))
+        .collect();
     let checks = operation.parameters.iter().filter_map(check);
     let path = path_expression(operation);
     let query_pushes = pushes(operation, ParameterLocation::Query, &format_ident!("query"));
@@ -151,6 +157,7 @@ pub fn operation_module(api: &Api, operation: &Operation) -> TokenStream {
             pub const PATH_TEMPLATE: &'static str = #template;
 
             #new_docs
+            #allow_many
             pub fn new(#(#new_params),*) -> Self {
                 Self { #(#new_inits,)* #body_init }
             }
@@ -376,7 +383,7 @@ fn location_word(location: ParameterLocation) -> &'static str {
 fn rules_text(constraints: &Constraints) -> String {
     let mut rules = Vec::new();
     if let Some(pattern) = &constraints.pattern {
-        rules.push(format!("must match `{pattern}`"));
+        rules.push(format!("must match `{}`", pattern.source));
     }
     match (constraints.min_length, constraints.max_length) {
         (Some(min), Some(max)) if min == max => rules.push(format!("exactly {min} characters")),
@@ -405,9 +412,11 @@ fn setter(api: &Api, parameter: &Parameter) -> TokenStream {
     let docs = doc_attrs(&text);
     let deprecated = parameter.deprecated.then(|| quote! { #[deprecated] });
     let value = into_stored(parameter, quote! { #name });
+    let allow = super::allow_self_convention(&parameter.rust_name);
     quote! {
         #docs
         #deprecated
+        #allow
         pub fn #name(mut self, #name: #ty) -> Self {
             self.#name = Some(#value);
             self
@@ -434,8 +443,10 @@ fn getter(api: &Api, parameter: &Parameter) -> TokenStream {
                 quote! { self.#field.as_deref() },
             )
         };
+        let allow = super::allow_self_convention(&name.to_string());
         return quote! {
             #[doc = #doc]
+            #allow
             pub fn #name(&self) -> #ty {
                 #body
             }
@@ -462,8 +473,10 @@ fn getter(api: &Api, parameter: &Parameter) -> TokenStream {
         ),
         (false, false) => (quote! { Option<#value_type> }, quote! { self.#field }),
     };
+    let allow = super::allow_self_convention(&name.to_string());
     quote! {
         #[doc = #doc]
+        #allow
         pub fn #name(&self) -> #ty {
             #body
         }
@@ -540,7 +553,7 @@ fn rule_const_name(parameter: &Parameter) -> proc_macro2::Ident {
 }
 
 /// The parameter's rules as data; the runtime checks them.
-fn rule_const(parameter: &Parameter) -> Option<TokenStream> {
+fn rule_const(api: &Api, parameter: &Parameter) -> Option<TokenStream> {
     if parameter.constraints.is_empty() {
         return None;
     }
@@ -560,7 +573,12 @@ fn rule_const(parameter: &Parameter) -> Option<TokenStream> {
         Some(value) => quote! { Some(#value) },
         None => quote! { None },
     };
-    let pattern = option(constraints.pattern.as_ref().map(|p| quote! { #p }));
+    let pattern = option(constraints.pattern.as_ref().map(|pattern| {
+        let source = &pattern.source;
+        let matcher = super::patterns::matcher_ident(api, pattern);
+        let pattern_type = runtime("Pattern");
+        quote! { #pattern_type { source: #source, matches: crate::patterns::#matcher } }
+    }));
     let min_length = option(
         constraints
             .min_length

@@ -49,6 +49,9 @@ pub fn model_module(types: &TypeSpace, id: TypeId, is_error_body: bool) -> Token
         }
         TypeKind::StringEnum(string_enum) => enum_tokens(def, string_enum),
         TypeKind::OneOf(one_of) => super::one_of::one_of_tokens(types, def, one_of),
+        TypeKind::ErrorByStatus(errors) => {
+            super::one_of::error_by_status_tokens(types, def, errors)
+        }
         TypeKind::Alias(target) => {
             let name = format_ident!("{}", def.rust_name);
             let docs = def.docs.as_deref().map(doc_attrs);
@@ -132,10 +135,12 @@ fn struct_tokens(
             .iter()
             .any(|f| f.deprecated)
             .then(|| quote! { #[allow(deprecated)] });
+        let allow_many = super::allow_many_arguments(required.len());
         quote! {
             impl #name {
                 /// Creates a value with the required fields; the optional ones start as `None`.
                 #allow_deprecated
+                #allow_many
                 pub fn new(#(#params),*) -> Self {
                     Self { #(#inits,)* #additional_init }
                 }
@@ -234,7 +239,7 @@ fn reaches(types: &TypeSpace, ty: &TypeRef, owner: TypeId, seen: &mut Vec<TypeId
             .any(|field| reaches(types, &field.ty, owner, seen)),
         TypeKind::Alias(target) => reaches(types, target, owner, seen),
         // Enum variants of named types are boxed, so a oneOf never makes a cycle infinite.
-        TypeKind::StringEnum(_) | TypeKind::OneOf(_) => false,
+        TypeKind::StringEnum(_) | TypeKind::OneOf(_) | TypeKind::ErrorByStatus(_) => false,
     }
 }
 
@@ -257,7 +262,13 @@ fn enum_tokens(def: &TypeDef, string_enum: &StringEnum) -> TokenStream {
         .iter()
         .map(|variant| variant.wire_value.as_str())
         .collect();
-    let variant_docs = wire_values.iter().map(|wire| format!(" `{wire}`"));
+    let variant_docs = string_enum.variants.iter().map(|variant| {
+        let wire = &variant.wire_value;
+        match variant.groups.as_slice() {
+            [] => format!(" `{wire}`"),
+            groups => format!(" `{wire}` ({})", sanitize_text(&groups.join(", "))),
+        }
+    });
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde_with::SerializeDisplay, serde_with::DeserializeFromStr)]

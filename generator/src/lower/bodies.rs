@@ -4,7 +4,10 @@ use super::Lowerer;
 use super::resolve_component;
 use super::schemas::SchemaSite;
 use crate::diagnostics::JsonPointer;
-use crate::ir::{ErrorResponse, Parameter, RequestBody, SuccessResponse, TypeRef};
+use crate::ir::{
+    ErrorByStatus, ErrorResponse, ErrorVariant, Parameter, RequestBody, SuccessResponse, TypeKind,
+    TypeRef,
+};
 use openapiv3::{ReferenceOr, Response, StatusCode};
 
 impl Lowerer<'_> {
@@ -25,7 +28,6 @@ impl Lowerer<'_> {
         };
         let mut first_success_body: Option<JsonPointer> = None;
         let mut errors = Vec::new();
-        let mut error_body: Option<(TypeRef, JsonPointer)> = None;
         let mut ok = true;
         if operation.responses.default.is_some() {
             self.sink.error(
@@ -58,7 +60,10 @@ impl Lowerer<'_> {
             } else {
                 format!("{type_stem}Error")
             };
+            // HTTP forbids a body in a 204 or 205 (RFC 9110, 15.3.5-6), whatever the spec lists
+            // under `content`; Atlas gives some 204s a media type without a schema.
             let body = match self.response_body(response, &body_pointer, &hint) {
+                Ok(_) if code == 204 || code == 205 => None,
                 Ok(body) => body,
                 Err(()) => {
                     ok = false;
@@ -89,19 +94,14 @@ impl Lowerer<'_> {
                 }
             } else {
                 // An error body that is not JSON is kept as raw bytes by the runtime.
-                if let Some((_, BodyKind::Json(ty))) = body {
-                    match &error_body {
-                        Some((first, first_pointer)) if *first != ty => {
-                            self.sink.error(&status_pointer, format!("error responses of one operation must share a body schema, and this one differs from {first_pointer}"));
-                            ok = false;
-                        }
-                        Some(_) => {}
-                        None => error_body = Some((ty, status_pointer.clone())),
-                    }
-                }
+                let body = match body {
+                    Some((_, BodyKind::Json(ty))) => Some(ty),
+                    _ => None,
+                };
                 errors.push(ErrorResponse {
                     status: code,
                     description: response.description.clone(),
+                    body,
                 });
             }
         }
@@ -112,7 +112,63 @@ impl Lowerer<'_> {
         }
         success.statuses.sort_unstable();
         errors.sort_by_key(|error| error.status);
-        ok.then(|| (success, errors, error_body.map(|(ty, _)| ty)))
+        if !ok {
+            return None;
+        }
+        let error_body = self.error_body(&errors, pointer, type_stem);
+        Some((success, errors, error_body))
+    }
+
+    /// The one type of every documented error body; where statuses document different
+    /// schemas, an enum that the status decides (`<Operation>ErrorBody`).
+    fn error_body(
+        &mut self,
+        errors: &[ErrorResponse],
+        pointer: &JsonPointer,
+        type_stem: &str,
+    ) -> Option<TypeRef> {
+        let mut variants: Vec<ErrorVariant> = Vec::new();
+        for error in errors {
+            let Some(ty) = &error.body else { continue };
+            match variants.iter_mut().find(|variant| variant.ty == *ty) {
+                Some(variant) => variant.statuses.push(error.status),
+                None => variants.push(ErrorVariant {
+                    rust_name: String::new(),
+                    ty: ty.clone(),
+                    statuses: vec![error.status],
+                }),
+            }
+        }
+        if variants.len() <= 1 {
+            return variants.pop().map(|variant| variant.ty);
+        }
+        for variant in &mut variants {
+            variant.rust_name = match &variant.ty {
+                TypeRef::Named(id) => self.types.get(*id).rust_name.clone(),
+                _ => format!("Status{}", variant.statuses[0]),
+            };
+        }
+        let id = self.declare_type(format!("{type_stem}ErrorBody"), &pointer.join("responses"))?;
+        let fallback_variant = ["Unknown", "UnknownValue", "Unrecognized"]
+            .into_iter()
+            .find(|name| variants.iter().all(|variant| variant.rust_name != *name))
+            .unwrap_or("UnknownWireValue")
+            .to_owned();
+        self.types.set_docs(
+            id,
+            Some(format!(
+                "The error body of `{type_stem}`, whose error statuses document different schemas."
+            )),
+            false,
+        );
+        self.types.set_kind(
+            id,
+            TypeKind::ErrorByStatus(ErrorByStatus {
+                variants,
+                fallback_variant,
+            }),
+        );
+        Some(TypeRef::Named(id))
     }
 
     /// The JSON body of a response: its media type and type. Among several JSON media types

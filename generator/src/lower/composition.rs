@@ -86,9 +86,25 @@ impl Lowerer<'_> {
                 &any.all_of[..],
             ),
             SchemaKind::AllOf { all_of } => (&IndexMap::new(), &Vec::new(), None, &all_of[..]),
-            _ => {
-                self.sink
-                    .error(pointer, "an allOf member must be an object schema");
+            // A union whose kinds all extend it is their base: it adds no property of its own.
+            SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members }
+                if self.is_extended_by_members(pointer, members) =>
+            {
+                (&IndexMap::new(), &Vec::new(), None, &[][..])
+            }
+            other => {
+                let what = match other {
+                    SchemaKind::OneOf { .. } => "a oneOf whose members do not all extend it",
+                    SchemaKind::AnyOf { .. } => "an anyOf whose members do not all extend it",
+                    SchemaKind::Not { .. } => "a `not` schema",
+                    SchemaKind::Type(Type::Array(_)) => "an array",
+                    SchemaKind::Type(_) => "a scalar",
+                    _ => "a schema without properties",
+                };
+                self.sink.error(
+                    pointer,
+                    format!("an allOf member must be an object schema, and this one is {what}"),
+                );
                 return None;
             }
         };

@@ -5,6 +5,7 @@
 
 mod bodies;
 mod composition;
+mod normalize;
 mod operations;
 mod parameters;
 mod schemas;
@@ -17,15 +18,26 @@ use openapiv3::{OpenAPI, ReferenceOr};
 use std::collections::BTreeMap;
 
 /// Lowers a loaded document into the IR, or returns every problem found.
-pub fn lower(document: &OpenAPI) -> Result<Api, Vec<Diagnostic>> {
+pub fn lower(mut document: OpenAPI) -> Result<Api, Vec<Diagnostic>> {
+    let normalization_problems = normalize::normalize(&mut document);
+    let document = &document;
     let mut lowerer = Lowerer::new(document);
     lowerer.declare_component_schemas();
     lowerer.lower_component_schemas();
     lowerer.check_alias_cycles();
     let operations = lowerer.lower_operations();
     let security_schemes = lowerer.lower_security_schemes();
-    if !lowerer.sink.is_empty() {
-        return Err(lowerer.sink.into_items());
+    if !lowerer.sink.is_empty() || !normalization_problems.is_empty() {
+        // A schema normalisation refused is reported once, with the keyword that is wrong,
+        // not again as an unsupported shape.
+        let mut problems = lowerer.sink.into_items();
+        problems.retain(|problem| {
+            !normalization_problems
+                .iter()
+                .any(|refused| refused.pointer.is_within_one_of(&problem.pointer))
+        });
+        problems.extend(normalization_problems);
+        return Err(problems);
     }
     Ok(Api {
         title: document.info.title.clone(),

@@ -7,8 +7,8 @@ use super::resolve_component;
 use super::schemas::SchemaSite;
 use crate::diagnostics::JsonPointer;
 use crate::ir::{
-    Constraints, ListStyle, Parameter, ParameterLocation, ParameterType, Primitive, TypeKind,
-    TypeRef,
+    Constraints, ListStyle, Parameter, ParameterLocation, ParameterType, Pattern, PatternEngine,
+    Primitive, TypeKind, TypeRef,
 };
 use crate::naming;
 use openapiv3::{ParameterData, ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, Type};
@@ -265,14 +265,13 @@ impl Lowerer<'_> {
             }
             SchemaKind::Type(Type::String(string)) => {
                 if let Some(pattern) = &string.pattern {
-                    if let Err(error) = regex::Regex::new(pattern) {
-                        self.sink.error(
-                            &pointer.join("pattern"),
-                            format!("pattern {pattern:?} does not compile: {error}"),
-                        );
-                        return None;
+                    match compile_pattern(pattern) {
+                        Ok(pattern) => constraints.pattern = Some(pattern),
+                        Err(message) => {
+                            self.sink.error(&pointer.join("pattern"), message);
+                            return None;
+                        }
                     }
-                    constraints.pattern = Some(pattern.clone());
                 }
                 constraints.min_length = string.min_length;
                 constraints.max_length = string.max_length;
@@ -306,5 +305,52 @@ impl Lowerer<'_> {
             }
         };
         Some((ty, constraints, default))
+    }
+}
+
+/// A spec pattern with the engine the generated crate runs it on: the linear-time one when
+/// it can, the backtracking one when the pattern needs look-around or backreferences. The
+/// pattern is compiled here exactly as the generated crate will compile it, so a pattern
+/// the crate could not run is refused now, never dropped.
+fn compile_pattern(source: &str) -> Result<Pattern, String> {
+    let linear = match regex_lite::Regex::new(source) {
+        Ok(_) => {
+            return Ok(Pattern {
+                source: source.to_owned(),
+                engine: PatternEngine::Linear,
+            });
+        }
+        Err(error) => error,
+    };
+    match fancy_regex::Regex::new(source) {
+        Ok(_) => Ok(Pattern {
+            source: source.to_owned(),
+            engine: PatternEngine::Backtracking,
+        }),
+        Err(error) => Err(format!(
+            "pattern {source:?} does not compile as a regular expression: {error} ({linear})"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_choose_the_engine_they_need() {
+        assert_eq!(
+            compile_pattern("^([a-f0-9]{24})$").map(|p| p.engine),
+            Ok(PatternEngine::Linear)
+        );
+        assert_eq!(
+            compile_pattern(r"^(\d+)(\.(?!$)|$)").map(|p| p.engine),
+            Ok(PatternEngine::Backtracking)
+        );
+        let refused = compile_pattern("([a-z]").unwrap_err();
+        assert!(
+            refused.starts_with("pattern \"([a-z]\" does not compile"),
+            "{refused}"
+        );
     }
 }

@@ -188,9 +188,28 @@ impl Lowerer<'_> {
     ) -> Option<TypeKind> {
         let owner = self.types.get(id).rust_name.clone();
         match &schema.schema_kind {
-            SchemaKind::Type(Type::String(string)) if !string.enumeration.is_empty() => self
-                .string_enum(&string.enumeration, pointer)
-                .map(TypeKind::StringEnum),
+            SchemaKind::Type(Type::String(string)) if !string.enumeration.is_empty() => {
+                // `null` in an enum only says the field may be null; it is not a variant.
+                let values = string
+                    .enumeration
+                    .iter()
+                    .flatten()
+                    .map(|value| (value.clone(), Vec::new()))
+                    .collect();
+                self.string_enum(values, pointer).map(TypeKind::StringEnum)
+            }
+            SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members }
+                if self.string_enum_union(members, 0).is_some() =>
+            {
+                let values = self.string_enum_union(members, 0).unwrap_or_default();
+                self.string_enum(values, pointer).map(TypeKind::StringEnum)
+            }
+            SchemaKind::Any(any)
+                if !any.one_of.is_empty() && self.is_extended_by_members(pointer, &any.one_of) =>
+            {
+                self.one_of_type(&owner, &any.one_of, schema, &pointer.join("oneOf"))
+                    .map(TypeKind::OneOf)
+            }
             SchemaKind::Type(Type::Object(_)) | SchemaKind::Any(_) | SchemaKind::AllOf { .. }
                 if is_object_like(schema) =>
             {
@@ -283,39 +302,39 @@ impl Lowerer<'_> {
         StructType { fields, additional }
     }
 
+    /// A string enum of the given values, in order; `groups` says, for each value, which
+    /// titled groups of a `oneOf` list it.
     pub(super) fn string_enum(
         &mut self,
-        values: &[Option<String>],
+        values: Vec<(String, Vec<String>)>,
         pointer: &JsonPointer,
     ) -> Option<StringEnum> {
-        let mut variants: Vec<EnumVariant> = Vec::new();
+        let mut variants: Vec<EnumVariant> = Vec::with_capacity(values.len());
+        let mut by_rust_name: BTreeMap<String, usize> = BTreeMap::new();
         let mut ok = true;
-        for (index, value) in values.iter().enumerate() {
-            // `null` in an enum only says the field may be null; it is not a variant.
-            let Some(value) = value else { continue };
-            let rust_name = naming::variant_name(value);
-            if let Some(first) = variants
-                .iter()
-                .find(|variant| variant.rust_name == rust_name)
-            {
+        for (index, (value, groups)) in values.into_iter().enumerate() {
+            let rust_name = naming::variant_name(&value);
+            if let Some(&first) = by_rust_name.get(&rust_name) {
                 self.sink.error(
                     &pointer.join("enum").join(index.to_string()),
                     format!(
                         "enum values {:?} and {value:?} both become the Rust variant {rust_name}",
-                        first.wire_value
+                        variants[first].wire_value
                     ),
                 );
                 ok = false;
                 continue;
             }
+            by_rust_name.insert(rust_name.clone(), variants.len());
             variants.push(EnumVariant {
-                wire_value: value.clone(),
+                wire_value: value,
                 rust_name,
+                groups,
             });
         }
         let fallback_variant = ["Unknown", "UnknownValue", "Unrecognized"]
             .into_iter()
-            .find(|name| variants.iter().all(|variant| variant.rust_name != *name))
+            .find(|name| !by_rust_name.contains_key(*name))
             .unwrap_or("UnknownWireValue")
             .to_owned();
         ok.then_some(StringEnum {
@@ -339,6 +358,110 @@ impl Lowerer<'_> {
             pointer,
             format!("{what} is not supported by the generator yet"),
         );
+    }
+}
+
+/// A `oneOf` nested deeper than this in string-enum groups is a cycle.
+const MAX_ENUM_UNION_DEPTH: usize = 16;
+
+impl Lowerer<'_> {
+    /// For a `oneOf`/`anyOf` whose members are all string enums (inline or by `$ref`, possibly
+    /// themselves such unions): every value once, in order, with the titles of the groups that
+    /// list it. Atlas describes regions and event types this way, one group per provider or
+    /// product; a value is a plain string on the wire whichever group it comes from.
+    pub(super) fn string_enum_union(
+        &self,
+        members: &[ReferenceOr<Schema>],
+        depth: usize,
+    ) -> Option<Vec<(String, Vec<String>)>> {
+        if depth > MAX_ENUM_UNION_DEPTH || members.is_empty() {
+            return None;
+        }
+        let mut values: Vec<(String, Vec<String>)> = Vec::new();
+        let mut positions: BTreeMap<String, usize> = BTreeMap::new();
+        for member in members {
+            let (schema, component) = match member {
+                ReferenceOr::Item(schema) => (schema, None),
+                ReferenceOr::Reference { reference } => {
+                    let name = component_ref_name(reference, "schemas").ok()?;
+                    match self.component_schemas()?.get(&name)? {
+                        ReferenceOr::Item(schema) => (schema, Some(name)),
+                        ReferenceOr::Reference { .. } => return None,
+                    }
+                }
+            };
+            let group = schema.schema_data.title.clone().or(component);
+            let member_values: Vec<(String, Vec<String>)> = match &schema.schema_kind {
+                SchemaKind::Type(Type::String(string)) if !string.enumeration.is_empty() => string
+                    .enumeration
+                    .iter()
+                    .flatten()
+                    .map(|value| (value.clone(), group.iter().cloned().collect()))
+                    .collect(),
+                SchemaKind::OneOf { one_of: nested } | SchemaKind::AnyOf { any_of: nested } => {
+                    self.string_enum_union(nested, depth + 1)?
+                }
+                _ => return None,
+            };
+            for (value, groups) in member_values {
+                match positions.get(&value) {
+                    Some(&at) => {
+                        for group in groups {
+                            if !values[at].1.contains(&group) {
+                                values[at].1.push(group);
+                            }
+                        }
+                    }
+                    None => {
+                        positions.insert(value.clone(), values.len());
+                        values.push((value, groups));
+                    }
+                }
+            }
+        }
+        Some(values)
+    }
+
+    /// Whether every member of a union at `pointer` (a component schema) is a `$ref` to a
+    /// schema that includes this one through `allOf`: the usual way to describe a base type
+    /// and its kinds. The union is then the type, and its own properties reach each kind
+    /// through that `allOf`.
+    pub(super) fn is_extended_by_members(
+        &self,
+        pointer: &JsonPointer,
+        members: &[ReferenceOr<Schema>],
+    ) -> bool {
+        let [components, schemas, name] = pointer.tokens() else {
+            return false;
+        };
+        if components != "components" || schemas != "schemas" {
+            return false;
+        }
+        let Some(all_schemas) = self.component_schemas() else {
+            return false;
+        };
+        members.iter().all(|member| {
+            let ReferenceOr::Reference { reference } = member else {
+                return false;
+            };
+            let Some(ReferenceOr::Item(member)) = component_ref_name(reference, "schemas")
+                .ok()
+                .and_then(|member| all_schemas.get(&member))
+            else {
+                return false;
+            };
+            let all_of = match &member.schema_kind {
+                SchemaKind::AllOf { all_of } => all_of,
+                SchemaKind::Any(any) => &any.all_of,
+                _ => return false,
+            };
+            all_of.iter().any(|part| match part {
+                ReferenceOr::Reference { reference } => {
+                    component_ref_name(reference, "schemas").is_ok_and(|base| base == *name)
+                }
+                ReferenceOr::Item(_) => false,
+            })
+        })
     }
 }
 
