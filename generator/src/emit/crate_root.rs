@@ -2,7 +2,7 @@
 
 use super::docs::inner_doc_attrs;
 use crate::Options;
-use crate::ir::{Api, Operation, ParameterType, PatternEngine, SecurityScheme};
+use crate::ir::{Api, Method, Operation, ParameterType, PatternEngine, SecurityScheme};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -61,7 +61,9 @@ unsafe_code = "forbid"
 fn pattern_engines(api: &Api) -> String {
     let mut dependencies = String::new();
     if api.uses_pattern_engine(PatternEngine::Backtracking) {
-        dependencies.push_str("fancy-regex = { version = \"0.14\", default-features = false, features = [\"std\"] }\n");
+        // The features the generator compiles patterns with: without `unicode`, `\\d` and
+        // friends would not compile here although they did there.
+        dependencies.push_str("fancy-regex = \"0.14\"\n");
     }
     if api.uses_pattern_engine(PatternEngine::Linear) {
         dependencies.push_str("regex-lite = \"0.1.6\"\n");
@@ -198,10 +200,19 @@ fn shared_error_body(api: &Api) -> Option<TokenStream> {
 }
 
 /// The first operation that is not deprecated, or the first one.
+/// The operation the crate docs show: a current read, when the spec has one.
 fn example_operation(api: &Api) -> Option<&Operation> {
+    let current = |operation: &&Operation| {
+        operation
+            .deprecation
+            .as_ref()
+            .is_none_or(|deprecation| !deprecation.deprecated)
+    };
     api.operations
         .iter()
-        .find(|operation| operation.deprecation.as_ref().is_none_or(|d| !d.deprecated))
+        .filter(current)
+        .find(|operation| operation.method == Method::Get && operation.body.is_none())
+        .or_else(|| api.operations.iter().find(current))
         .or_else(|| api.operations.first())
 }
 
@@ -209,7 +220,7 @@ fn example_operation(api: &Api) -> Option<&Operation> {
 /// are all real values (else the doctest is compiled but not run).
 fn example_arguments(operation: &Operation) -> (Vec<String>, bool) {
     let mut runnable = true;
-    let arguments = operation
+    let mut arguments: Vec<String> = operation
         .parameters
         .iter()
         .filter(|parameter| parameter.required)
@@ -224,10 +235,34 @@ fn example_arguments(operation: &Operation) -> (Vec<String>, bool) {
                 runnable = false;
                 "todo!()".to_owned()
             }
-            (_, Some(example)) => example.clone(),
+            // Spec text reaches the doctest only as a literal the generator has parsed.
+            (ParameterType::Boolean, Some(example)) => match example.parse::<bool>() {
+                Ok(value) => value.to_string(),
+                Err(_) => placeholder(&mut runnable),
+            },
+            (ParameterType::I32 | ParameterType::I64, Some(example)) => {
+                match example.parse::<i64>() {
+                    Ok(value) => value.to_string(),
+                    Err(_) => placeholder(&mut runnable),
+                }
+            }
+            (ParameterType::F64, Some(example)) => match example.parse::<f64>() {
+                Ok(value) if value.is_finite() => format!("{value:?}"),
+                _ => placeholder(&mut runnable),
+            },
         })
         .collect();
+
+    if operation.body.as_ref().is_some_and(|body| body.required) {
+        arguments.push(placeholder(&mut runnable));
+    }
     (arguments, runnable)
+}
+
+/// An argument the example cannot fill in: it compiles, and the doctest is not run.
+fn placeholder(runnable: &mut bool) -> String {
+    *runnable = false;
+    "todo!()".to_owned()
 }
 
 fn example(operation: &Operation, crate_ident: &str, has_base_url: bool) -> String {
