@@ -15,6 +15,8 @@ pub struct CodegenArgs {
     pub force: bool,
     pub spec: Option<PathBuf>,
     pub out: Option<PathBuf>,
+    /// After writing, build the crate with clippy, rustdoc and its doc tests.
+    pub verify: bool,
 }
 
 impl CodegenArgs {
@@ -25,6 +27,7 @@ impl CodegenArgs {
             match arg.as_str() {
                 "--check" => parsed.check = true,
                 "--force" => parsed.force = true,
+                "--verify" => parsed.verify = true,
                 "--spec" => parsed.spec = Some(args.next().ok_or("--spec needs a path")?.into()),
                 "--out" => parsed.out = Some(args.next().ok_or("--out needs a folder")?.into()),
                 other => return Err(format!("unknown argument {other:?}")),
@@ -85,10 +88,11 @@ pub fn codegen(root: &Path, args: &CodegenArgs) -> Result<String, String> {
         };
     }
     if plan.is_empty() && plan.leftovers.is_empty() {
-        return Ok(format!(
+        let summary = format!(
             "{out_name} is up to date with {spec_name} ({} files).\n",
             generation.files.len()
-        ));
+        );
+        return verified(args, &out_dir, &out_name, summary);
     }
     write::apply(&out_dir, &plan, args.force).map_err(|error| match error {
         write::Error::Refused(_) => {
@@ -98,7 +102,21 @@ pub fn codegen(root: &Path, args: &CodegenArgs) -> Result<String, String> {
             format!("writing {out_name} failed, and everything written was rolled back: {error}\n")
         }
     })?;
-    Ok(plan.summary(&out_name))
+    verified(args, &out_dir, &out_name, plan.summary(&out_name))
+}
+
+/// The summary, after `--verify`'s checks when asked for.
+fn verified(
+    args: &CodegenArgs,
+    out_dir: &Path,
+    out_name: &str,
+    summary: String,
+) -> Result<String, String> {
+    if !args.verify {
+        return Ok(summary);
+    }
+    print!("{summary}");
+    crate::verify::verify(out_dir, out_name)
 }
 
 /// The first lines of the runtime's copy in a crate generated with `--out`.

@@ -6,12 +6,13 @@
 pub mod codegen;
 pub mod spec_sync;
 pub mod test_suite;
+pub mod verify;
 pub mod write;
 
 use std::path::{Path, PathBuf};
 
 const USAGE: &str = "\
-usage: cargo xtask codegen [--check] [--force] [--spec PATH] [--out DIR]
+usage: cargo xtask codegen [--check] [--force] [--verify] [--spec PATH] [--out DIR]
        cargo xtask test
        cargo xtask spec add|drift ...
 
@@ -20,6 +21,8 @@ usage: cargo xtask codegen [--check] [--force] [--spec PATH] [--out DIR]
   codegen --spec PATH --out DIR
                          generate a complete crate (runtime included) from any spec
                          into any folder
+  codegen --verify       then build the written crate: clippy -D warnings, rustdoc
+                         -D warnings and its doc tests
   codegen --force        also replace or delete files in the output that lack the
                          `@generated` header (never through a symbolic link)
   test                   the whole suite: drift check, fmt, clippy, doc, tests
