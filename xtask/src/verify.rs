@@ -35,7 +35,11 @@ pub fn verify(crate_dir: &Path, shown_as: &str) -> Result<String, String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let mut report = String::new();
     for check in CHECKS {
-        eprintln!("==> {shown_as}: {}: cargo {}", check.title, check.args.join(" "));
+        eprintln!(
+            "==> {shown_as}: {}: cargo {}",
+            check.title,
+            check.args.join(" ")
+        );
         let status = Command::new(&cargo)
             .args(check.args)
             .envs(check.env.iter().copied())
