@@ -8,6 +8,9 @@ pub struct BackupSnapshot {
     /// Unique 24-hexadecimal digit string that identifies the cluster with the snapshots you want to return.
     #[serde(rename = "clusterId", skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
+    /// Name of the cluster that this snapshot belongs to.
+    #[serde(rename = "clusterName", skip_serializing_if = "Option::is_none")]
+    pub cluster_name: Option<String>,
     /// Flag that indicates whether the snapshot exists. This flag returns `false` while MongoDB Cloud creates the snapshot.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub complete: Option<bool>,

@@ -10,6 +10,9 @@ pub struct BackupSnapshotPart {
     /// Unique 24-hexadecimal digit string that identifies the cluster with the snapshots you want to return.
     #[serde(rename = "clusterId", skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
+    /// When MongoDB Cloud finished taking this part of the snapshot, in ISO 8601 format in UTC.
+    #[serde(rename = "completedTime", skip_serializing_if = "Option::is_none")]
+    pub completed_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Human-readable label that identifies the method of compression for the snapshot.
     #[serde(rename = "compressionSetting", skip_serializing_if = "Option::is_none")]
     pub compression_setting: Option<crate::models::BackupSnapshotPartCompressionSetting>,
@@ -19,9 +22,15 @@ pub struct BackupSnapshotPart {
     /// Flag that indicates whether someone encrypted this snapshot.
     #[serde(rename = "encryptionEnabled", skip_serializing_if = "Option::is_none")]
     pub encryption_enabled: Option<bool>,
+    /// Feature compatibility version of the member this part was taken from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fcv: Option<String>,
     /// Number that indicates the total size of the data files in bytes.
     #[serde(rename = "fileSizeBytes", skip_serializing_if = "Option::is_none")]
     pub file_size_bytes: Option<i64>,
+    /// Host and port of the member this part was taken from. Atlas documents a pattern for it; a response is not checked against patterns, so it is kept as a plain string.
+    #[serde(rename = "machineId", skip_serializing_if = "Option::is_none")]
+    pub machine_id: Option<String>,
     /// Unique string that identifies the Key Management Interoperability (KMIP) master key used to encrypt the snapshot data. The resource returns this parameter when `"parts.encryptionEnabled" : true`.
     #[serde(rename = "masterKeyUUID", skip_serializing_if = "Option::is_none")]
     pub master_key_uuid: Option<String>,
@@ -31,6 +40,9 @@ pub struct BackupSnapshotPart {
     /// Human-readable label that identifies the replica set.
     #[serde(rename = "replicaSetName", skip_serializing_if = "Option::is_none")]
     pub replica_set_name: Option<String>,
+    /// Replica set state of the member this part was taken from when the snapshot was taken.
+    #[serde(rename = "replicaState", skip_serializing_if = "Option::is_none")]
+    pub replica_state: Option<String>,
     /// Number that indicates the total size of space allocated for document storage.
     #[serde(rename = "storageSizeBytes", skip_serializing_if = "Option::is_none")]
     pub storage_size_bytes: Option<i64>,

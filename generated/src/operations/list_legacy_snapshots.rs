@@ -202,7 +202,7 @@ impl ListLegacySnapshotsRequest {
     ///
     /// # Errors
     ///
-    /// - [`ResponseError::Api`](crate::runtime::ResponseError::Api) with the parsed error body for the documented statuses: 401 (Unauthorized), 500 (Internal Server Error).
+    /// - [`ResponseError::Api`](crate::runtime::ResponseError::Api) with the parsed error body for the documented statuses: 401 (Unauthorized), 403 (Forbidden), 404 (Not Found), 500 (Internal Server Error).
     /// - [`ResponseError::UnexpectedStatus`](crate::runtime::ResponseError::UnexpectedStatus) with the status and raw body for any other status.
     /// - [`ResponseError::Decode`](crate::runtime::ResponseError::Decode) when the body does not decode, keeping status and body.
     pub fn parse_response<B: AsRef<[u8]>>(
@@ -215,7 +215,7 @@ impl ListLegacySnapshotsRequest {
         let spec = crate::runtime::ResponseSpec {
             success: &[200],
             empty_success: &[],
-            documented_errors: &[401, 500],
+            documented_errors: &[401, 403, 404, 500],
             enveloped: self.envelope == Some(true),
         };
         crate::runtime::parse_json_response(response, &spec)
