@@ -5,7 +5,9 @@
 //! `cargo bench -p atlas-codegen --bench scale` prints, per size: the median generation time,
 //! time per operation and its ratio to the 10-operation run (1.0 means linear), and peak
 //! resident memory above an empty-spec baseline measured in the same run. With
-//! `SCALE_CARGO_CHECK=1` it also times `cargo check` of the 500-operation crate.
+//! `SCALE_CARGO_CHECK=1` it also times `cargo check` of the 500-operation crate. With
+//! `SCALE_SPEC=PATH` it also generates that spec (MongoDB's whole Atlas spec, say) the same
+//! way and prints its median time and peak memory, absolute and above the baseline.
 
 use atlas_codegen::{Options, SpecSource};
 use serde_json::{Value, json};
@@ -218,6 +220,10 @@ fn main() {
         child(args[position + 1].parse().unwrap());
         return;
     }
+    if let Some(position) = args.iter().position(|arg| arg == "--child-spec") {
+        child_spec(&args[position + 1]);
+        return;
+    }
     if args.iter().any(|arg| arg == "--list") {
         return; // `cargo bench -- --list`: nothing to list.
     }
@@ -242,9 +248,60 @@ fn main() {
             peak_kib.saturating_sub(baseline_kib)
         );
     }
+    if let Ok(path) = std::env::var("SCALE_SPEC") {
+        let output = Command::new(std::env::current_exe().unwrap())
+            .args(["--child-spec", &path])
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let fields: Vec<u64> = String::from_utf8_lossy(&output.stdout)
+            .split_whitespace()
+            .filter_map(|field| field.parse().ok())
+            .collect();
+        println!(
+            "{path}: {} files in {:.2?} (median of 5), peak memory {} MiB ({} MiB above the baseline)",
+            fields[2],
+            Duration::from_nanos(fields[0]),
+            fields[1] / 1024,
+            fields[1].saturating_sub(baseline_kib) / 1024
+        );
+    }
     if std::env::var("SCALE_CARGO_CHECK").is_ok_and(|value| value == "1") {
         cargo_check_500();
     }
+}
+
+/// The child for `SCALE_SPEC`: generate the spec five times; print the median time, the peak
+/// memory and how many files it wrote.
+fn child_spec(path: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let options = Options::for_spec(path);
+    let mut files = 0;
+    let mut times: Vec<Duration> = (0..5)
+        .map(|_| {
+            let started = Instant::now();
+            let generation = atlas_codegen::generate(
+                SpecSource {
+                    name: path,
+                    text: &text,
+                },
+                &options,
+            )
+            .unwrap_or_else(|errors| panic!("{errors}"));
+            files = generation.files.len();
+            started.elapsed()
+        })
+        .collect();
+    times.sort();
+    println!(
+        "{} {} {files}",
+        times[times.len() / 2].as_nanos(),
+        peak_rss_kib().unwrap_or(0)
+    );
 }
 
 /// Writes the 500-operation crate (with the runtime) to a temporary folder and times
