@@ -265,9 +265,9 @@ fn path_segments_are_percent_encoded() {
 #[test]
 fn builders_expose_what_was_set() {
     let request = ListLegacySnapshotsRequest::new(GROUP, "Cluster0").items_per_page(7);
-    assert_eq!(request.group_id_value(), GROUP);
-    assert_eq!(request.items_per_page_value(), Some(7));
-    assert_eq!(request.page_num_value(), None);
+    assert_eq!(request.get_group_id(), GROUP);
+    assert_eq!(request.get_items_per_page(), Some(7));
+    assert_eq!(request.get_page_num(), None);
     assert_eq!(
         ListLegacySnapshotsRequest::OPERATION_ID,
         "listLegacySnapshots"

@@ -49,6 +49,11 @@ impl GetFlexBackupRequest {
         self.envelope = Some(envelope);
         self
     }
+    /// Sets or clears `envelope`: `None` leaves it to Atlas, like not calling [`Self::envelope`].
+    pub fn set_envelope(mut self, envelope: Option<bool>) -> Self {
+        self.envelope = envelope;
+        self
+    }
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// Sets the query parameter `pretty`. Atlas uses `false` when it is not set.
@@ -56,24 +61,29 @@ impl GetFlexBackupRequest {
         self.pretty = Some(pretty);
         self
     }
+    /// Sets or clears `pretty`: `None` leaves it to Atlas, like not calling [`Self::pretty`].
+    pub fn set_pretty(mut self, pretty: Option<bool>) -> Self {
+        self.pretty = pretty;
+        self
+    }
     /// The `groupId` parameter as set.
-    pub fn group_id_value(&self) -> &str {
+    pub fn get_group_id(&self) -> &str {
         &self.group_id
     }
     /// The `name` parameter as set.
-    pub fn name_value(&self) -> &str {
+    pub fn get_name(&self) -> &str {
         &self.name
     }
     /// The `snapshotId` parameter as set.
-    pub fn snapshot_id_value(&self) -> &str {
+    pub fn get_snapshot_id(&self) -> &str {
         &self.snapshot_id
     }
     /// The `envelope` parameter as set.
-    pub fn envelope_value(&self) -> Option<bool> {
+    pub fn get_envelope(&self) -> Option<bool> {
         self.envelope
     }
     /// The `pretty` parameter as set.
-    pub fn pretty_value(&self) -> Option<bool> {
+    pub fn get_pretty(&self) -> Option<bool> {
         self.pretty
     }
     /// Checks every parameter against the spec's rules, without building anything.
@@ -191,9 +201,19 @@ impl GetFlexBackupCall {
         self.request = self.request.envelope(envelope);
         self
     }
+    /// Sets or clears `envelope`; see [`GetFlexBackupRequest::set_envelope`].
+    pub fn set_envelope(mut self, envelope: Option<bool>) -> Self {
+        self.request = self.request.set_envelope(envelope);
+        self
+    }
     /// Sets `pretty`; see [`GetFlexBackupRequest::pretty`].
     pub fn pretty(mut self, pretty: bool) -> Self {
         self.request = self.request.pretty(pretty);
+        self
+    }
+    /// Sets or clears `pretty`; see [`GetFlexBackupRequest::set_pretty`].
+    pub fn set_pretty(mut self, pretty: Option<bool>) -> Self {
+        self.request = self.request.set_pretty(pretty);
         self
     }
     /// The request as built so far.

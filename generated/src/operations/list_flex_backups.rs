@@ -48,11 +48,21 @@ impl ListFlexBackupsRequest {
         self.envelope = Some(envelope);
         self
     }
+    /// Sets or clears `envelope`: `None` leaves it to Atlas, like not calling [`Self::envelope`].
+    pub fn set_envelope(mut self, envelope: Option<bool>) -> Self {
+        self.envelope = envelope;
+        self
+    }
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// Sets the query parameter `pretty`. Atlas uses `false` when it is not set.
     pub fn pretty(mut self, pretty: bool) -> Self {
         self.pretty = Some(pretty);
+        self
+    }
+    /// Sets or clears `pretty`: `None` leaves it to Atlas, like not calling [`Self::pretty`].
+    pub fn set_pretty(mut self, pretty: Option<bool>) -> Self {
+        self.pretty = pretty;
         self
     }
     /// Flag that indicates whether the response returns the total number of items (**totalCount**) in the response.
@@ -62,11 +72,21 @@ impl ListFlexBackupsRequest {
         self.include_count = Some(include_count);
         self
     }
+    /// Sets or clears `includeCount`: `None` leaves it to Atlas, like not calling [`Self::include_count`].
+    pub fn set_include_count(mut self, include_count: Option<bool>) -> Self {
+        self.include_count = include_count;
+        self
+    }
     /// Number of items that the response returns per page.
     ///
     /// Sets the query parameter `itemsPerPage`; from 1 to 500. Atlas uses `100` when it is not set.
     pub fn items_per_page(mut self, items_per_page: i32) -> Self {
         self.items_per_page = Some(items_per_page);
+        self
+    }
+    /// Sets or clears `itemsPerPage`: `None` leaves it to Atlas, like not calling [`Self::items_per_page`].
+    pub fn set_items_per_page(mut self, items_per_page: Option<i32>) -> Self {
+        self.items_per_page = items_per_page;
         self
     }
     /// Number of the page that displays the current set of the total objects that the response returns.
@@ -76,32 +96,37 @@ impl ListFlexBackupsRequest {
         self.page_num = Some(page_num);
         self
     }
+    /// Sets or clears `pageNum`: `None` leaves it to Atlas, like not calling [`Self::page_num`].
+    pub fn set_page_num(mut self, page_num: Option<i32>) -> Self {
+        self.page_num = page_num;
+        self
+    }
     /// The `groupId` parameter as set.
-    pub fn group_id_value(&self) -> &str {
+    pub fn get_group_id(&self) -> &str {
         &self.group_id
     }
     /// The `name` parameter as set.
-    pub fn name_value(&self) -> &str {
+    pub fn get_name(&self) -> &str {
         &self.name
     }
     /// The `envelope` parameter as set.
-    pub fn envelope_value(&self) -> Option<bool> {
+    pub fn get_envelope(&self) -> Option<bool> {
         self.envelope
     }
     /// The `pretty` parameter as set.
-    pub fn pretty_value(&self) -> Option<bool> {
+    pub fn get_pretty(&self) -> Option<bool> {
         self.pretty
     }
     /// The `includeCount` parameter as set.
-    pub fn include_count_value(&self) -> Option<bool> {
+    pub fn get_include_count(&self) -> Option<bool> {
         self.include_count
     }
     /// The `itemsPerPage` parameter as set.
-    pub fn items_per_page_value(&self) -> Option<i32> {
+    pub fn get_items_per_page(&self) -> Option<i32> {
         self.items_per_page
     }
     /// The `pageNum` parameter as set.
-    pub fn page_num_value(&self) -> Option<i32> {
+    pub fn get_page_num(&self) -> Option<i32> {
         self.page_num
     }
     /// Checks every parameter against the spec's rules, without building anything.
@@ -241,9 +266,19 @@ impl ListFlexBackupsCall {
         self.request = self.request.envelope(envelope);
         self
     }
+    /// Sets or clears `envelope`; see [`ListFlexBackupsRequest::set_envelope`].
+    pub fn set_envelope(mut self, envelope: Option<bool>) -> Self {
+        self.request = self.request.set_envelope(envelope);
+        self
+    }
     /// Sets `pretty`; see [`ListFlexBackupsRequest::pretty`].
     pub fn pretty(mut self, pretty: bool) -> Self {
         self.request = self.request.pretty(pretty);
+        self
+    }
+    /// Sets or clears `pretty`; see [`ListFlexBackupsRequest::set_pretty`].
+    pub fn set_pretty(mut self, pretty: Option<bool>) -> Self {
+        self.request = self.request.set_pretty(pretty);
         self
     }
     /// Sets `includeCount`; see [`ListFlexBackupsRequest::include_count`].
@@ -251,14 +286,29 @@ impl ListFlexBackupsCall {
         self.request = self.request.include_count(include_count);
         self
     }
+    /// Sets or clears `includeCount`; see [`ListFlexBackupsRequest::set_include_count`].
+    pub fn set_include_count(mut self, include_count: Option<bool>) -> Self {
+        self.request = self.request.set_include_count(include_count);
+        self
+    }
     /// Sets `itemsPerPage`; see [`ListFlexBackupsRequest::items_per_page`].
     pub fn items_per_page(mut self, items_per_page: i32) -> Self {
         self.request = self.request.items_per_page(items_per_page);
         self
     }
+    /// Sets or clears `itemsPerPage`; see [`ListFlexBackupsRequest::set_items_per_page`].
+    pub fn set_items_per_page(mut self, items_per_page: Option<i32>) -> Self {
+        self.request = self.request.set_items_per_page(items_per_page);
+        self
+    }
     /// Sets `pageNum`; see [`ListFlexBackupsRequest::page_num`].
     pub fn page_num(mut self, page_num: i32) -> Self {
         self.request = self.request.page_num(page_num);
+        self
+    }
+    /// Sets or clears `pageNum`; see [`ListFlexBackupsRequest::set_page_num`].
+    pub fn set_page_num(mut self, page_num: Option<i32>) -> Self {
+        self.request = self.request.set_page_num(page_num);
         self
     }
     /// The request as built so far.

@@ -54,11 +54,21 @@ impl ListLegacySnapshotsRequest {
         self.envelope = Some(envelope);
         self
     }
+    /// Sets or clears `envelope`: `None` leaves it to Atlas, like not calling [`Self::envelope`].
+    pub fn set_envelope(mut self, envelope: Option<bool>) -> Self {
+        self.envelope = envelope;
+        self
+    }
     /// Flag that indicates whether the response returns the total number of items (**totalCount**) in the response.
     ///
     /// Sets the query parameter `includeCount`. Atlas uses `true` when it is not set.
     pub fn include_count(mut self, include_count: bool) -> Self {
         self.include_count = Some(include_count);
+        self
+    }
+    /// Sets or clears `includeCount`: `None` leaves it to Atlas, like not calling [`Self::include_count`].
+    pub fn set_include_count(mut self, include_count: Option<bool>) -> Self {
+        self.include_count = include_count;
         self
     }
     /// Number of items that the response returns per page.
@@ -68,6 +78,11 @@ impl ListLegacySnapshotsRequest {
         self.items_per_page = Some(items_per_page);
         self
     }
+    /// Sets or clears `itemsPerPage`: `None` leaves it to Atlas, like not calling [`Self::items_per_page`].
+    pub fn set_items_per_page(mut self, items_per_page: Option<i32>) -> Self {
+        self.items_per_page = items_per_page;
+        self
+    }
     /// Number of the page that displays the current set of the total objects that the response returns.
     ///
     /// Sets the query parameter `pageNum`; at least 1. Atlas uses `1` when it is not set.
@@ -75,11 +90,21 @@ impl ListLegacySnapshotsRequest {
         self.page_num = Some(page_num);
         self
     }
+    /// Sets or clears `pageNum`: `None` leaves it to Atlas, like not calling [`Self::page_num`].
+    pub fn set_page_num(mut self, page_num: Option<i32>) -> Self {
+        self.page_num = page_num;
+        self
+    }
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// Sets the query parameter `pretty`. Atlas uses `false` when it is not set.
     pub fn pretty(mut self, pretty: bool) -> Self {
         self.pretty = Some(pretty);
+        self
+    }
+    /// Sets or clears `pretty`: `None` leaves it to Atlas, like not calling [`Self::pretty`].
+    pub fn set_pretty(mut self, pretty: Option<bool>) -> Self {
+        self.pretty = pretty;
         self
     }
     /// Human-readable label that specifies whether to return only completed, incomplete, or all snapshots. By default, MongoDB Cloud only returns completed snapshots.
@@ -92,38 +117,44 @@ impl ListLegacySnapshotsRequest {
         self.completed = Some(completed);
         self
     }
+    /// Sets or clears `completed`: `None` leaves it to Atlas, like not calling [`Self::completed`].
+    pub fn set_completed(
+        mut self,
+        completed: Option<crate::models::ListLegacySnapshotsCompleted>,
+    ) -> Self {
+        self.completed = completed;
+        self
+    }
     /// The `groupId` parameter as set.
-    pub fn group_id_value(&self) -> &str {
+    pub fn get_group_id(&self) -> &str {
         &self.group_id
     }
     /// The `clusterName` parameter as set.
-    pub fn cluster_name_value(&self) -> &str {
+    pub fn get_cluster_name(&self) -> &str {
         &self.cluster_name
     }
     /// The `envelope` parameter as set.
-    pub fn envelope_value(&self) -> Option<bool> {
+    pub fn get_envelope(&self) -> Option<bool> {
         self.envelope
     }
     /// The `includeCount` parameter as set.
-    pub fn include_count_value(&self) -> Option<bool> {
+    pub fn get_include_count(&self) -> Option<bool> {
         self.include_count
     }
     /// The `itemsPerPage` parameter as set.
-    pub fn items_per_page_value(&self) -> Option<i32> {
+    pub fn get_items_per_page(&self) -> Option<i32> {
         self.items_per_page
     }
     /// The `pageNum` parameter as set.
-    pub fn page_num_value(&self) -> Option<i32> {
+    pub fn get_page_num(&self) -> Option<i32> {
         self.page_num
     }
     /// The `pretty` parameter as set.
-    pub fn pretty_value(&self) -> Option<bool> {
+    pub fn get_pretty(&self) -> Option<bool> {
         self.pretty
     }
     /// The `completed` parameter as set.
-    pub fn completed_value(
-        &self,
-    ) -> Option<&crate::models::ListLegacySnapshotsCompleted> {
+    pub fn get_completed(&self) -> Option<&crate::models::ListLegacySnapshotsCompleted> {
         self.completed.as_ref()
     }
     /// Checks every parameter against the spec's rules, without building anything.
@@ -270,9 +301,19 @@ impl ListLegacySnapshotsCall {
         self.request = self.request.envelope(envelope);
         self
     }
+    /// Sets or clears `envelope`; see [`ListLegacySnapshotsRequest::set_envelope`].
+    pub fn set_envelope(mut self, envelope: Option<bool>) -> Self {
+        self.request = self.request.set_envelope(envelope);
+        self
+    }
     /// Sets `includeCount`; see [`ListLegacySnapshotsRequest::include_count`].
     pub fn include_count(mut self, include_count: bool) -> Self {
         self.request = self.request.include_count(include_count);
+        self
+    }
+    /// Sets or clears `includeCount`; see [`ListLegacySnapshotsRequest::set_include_count`].
+    pub fn set_include_count(mut self, include_count: Option<bool>) -> Self {
+        self.request = self.request.set_include_count(include_count);
         self
     }
     /// Sets `itemsPerPage`; see [`ListLegacySnapshotsRequest::items_per_page`].
@@ -280,14 +321,29 @@ impl ListLegacySnapshotsCall {
         self.request = self.request.items_per_page(items_per_page);
         self
     }
+    /// Sets or clears `itemsPerPage`; see [`ListLegacySnapshotsRequest::set_items_per_page`].
+    pub fn set_items_per_page(mut self, items_per_page: Option<i32>) -> Self {
+        self.request = self.request.set_items_per_page(items_per_page);
+        self
+    }
     /// Sets `pageNum`; see [`ListLegacySnapshotsRequest::page_num`].
     pub fn page_num(mut self, page_num: i32) -> Self {
         self.request = self.request.page_num(page_num);
         self
     }
+    /// Sets or clears `pageNum`; see [`ListLegacySnapshotsRequest::set_page_num`].
+    pub fn set_page_num(mut self, page_num: Option<i32>) -> Self {
+        self.request = self.request.set_page_num(page_num);
+        self
+    }
     /// Sets `pretty`; see [`ListLegacySnapshotsRequest::pretty`].
     pub fn pretty(mut self, pretty: bool) -> Self {
         self.request = self.request.pretty(pretty);
+        self
+    }
+    /// Sets or clears `pretty`; see [`ListLegacySnapshotsRequest::set_pretty`].
+    pub fn set_pretty(mut self, pretty: Option<bool>) -> Self {
+        self.request = self.request.set_pretty(pretty);
         self
     }
     /// Sets `completed`; see [`ListLegacySnapshotsRequest::completed`].
@@ -296,6 +352,14 @@ impl ListLegacySnapshotsCall {
         completed: crate::models::ListLegacySnapshotsCompleted,
     ) -> Self {
         self.request = self.request.completed(completed);
+        self
+    }
+    /// Sets or clears `completed`; see [`ListLegacySnapshotsRequest::set_completed`].
+    pub fn set_completed(
+        mut self,
+        completed: Option<crate::models::ListLegacySnapshotsCompleted>,
+    ) -> Self {
+        self.request = self.request.set_completed(completed);
         self
     }
     /// The request as built so far.

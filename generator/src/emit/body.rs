@@ -45,7 +45,7 @@ pub fn body_items(api: &Api, operation: &Operation) -> BodyItems {
     }
     docs.push_str(&format!("Sent as `{media_type}`."));
     let doc_attrs = super::docs::doc_attrs_trusted(&docs);
-    let getter_name = format_ident!("{}_value", body.rust_name);
+    let getter_name = format_ident!("get_{}", body.rust_name);
     let getter_doc = " The request body as set.";
     if body.required {
         BodyItems {

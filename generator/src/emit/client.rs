@@ -12,7 +12,7 @@ use quote::{format_ident, quote};
 /// Items for one operation module, all behind `#[cfg(feature = "client")]`.
 pub fn client_items(api: &Api, operation: &Operation) -> TokenStream {
     let request_type = format_ident!("{}", operation.request_type);
-    let call_type = format_ident!("{}Call", operation.request_type.trim_end_matches("Request"));
+    let call_type = call_type_ident(operation);
     let fn_name = ident(&operation.fn_name);
     let client = runtime("Client");
     let error = runtime("Error");
@@ -58,12 +58,25 @@ pub fn client_items(api: &Api, operation: &Operation) -> TokenStream {
                 .deprecated
                 .then(|| quote! { #[deprecated] #[allow(deprecated)] });
             let allow = super::allow_self_convention(&parameter.rust_name);
+            let set_name = super::operations::set_ident(parameter);
+            let stored = super::operations::value_type(api, parameter);
+            let set_doc = format!(
+                " Sets or clears `{}`; see [`{}::{}`].",
+                parameter.wire_name, operation.request_type, set_name
+            );
             quote! {
                 #[doc = #doc]
                 #deprecated
                 #allow
                 pub fn #name(mut self, #name: #ty) -> Self {
                     self.request = self.request.#name(#name);
+                    self
+                }
+
+                #[doc = #set_doc]
+                #deprecated
+                pub fn #set_name(mut self, #name: Option<#stored>) -> Self {
+                    self.request = self.request.#set_name(#name);
                     self
                 }
             }
@@ -222,6 +235,11 @@ pub fn trait_impls(api: &Api, operation: &Operation) -> TokenStream {
 
         #paginated
     }
+}
+
+/// The client call of an operation: `ListFlexBackupsRequest` gives `ListFlexBackupsCall`.
+pub fn call_type_ident(operation: &Operation) -> proc_macro2::Ident {
+    format_ident!("{}Call", operation.request_type.trim_end_matches("Request"))
 }
 
 pub fn error_body_tokens(api: &Api, operation: &Operation) -> TokenStream {

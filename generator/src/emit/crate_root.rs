@@ -321,14 +321,20 @@ pub fn operations_mod(api: &Api) -> TokenStream {
             .as_ref()
             .is_some_and(|d| d.deprecated)
             .then(|| quote! { #[allow(deprecated)] });
+        let call = super::client::call_type_ident(operation);
         quote! {
             mod #module;
             #allow
             pub use #module::#name;
+            #[cfg(feature = "client")]
+            #allow
+            pub use #module::#call;
         }
     });
     quote! {
-        //! One request builder per operation of the spec.
+        //! One request builder per operation of the spec and, with the `client` feature, the
+        //! call that `Client` returns for it: a value you can store, pass
+        //! around and return, then `send`.
         #(#entries)*
     }
 }

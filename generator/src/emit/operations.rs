@@ -413,6 +413,13 @@ fn setter(api: &Api, parameter: &Parameter) -> TokenStream {
     let deprecated = parameter.deprecated.then(|| quote! { #[deprecated] });
     let value = into_stored(parameter, quote! { #name });
     let allow = super::allow_self_convention(&parameter.rust_name);
+    let set_name = set_ident(parameter);
+    let stored = value_type(api, parameter);
+    let set_doc = format!(
+        " Sets or clears `{}`: `None` leaves it to Atlas, like not calling [`Self::{}`].",
+        parameter.wire_name,
+        parameter.rust_name.trim_start_matches("r#")
+    );
     quote! {
         #docs
         #deprecated
@@ -421,17 +428,36 @@ fn setter(api: &Api, parameter: &Parameter) -> TokenStream {
             self.#name = Some(#value);
             self
         }
+
+        #[doc = #set_doc]
+        #deprecated
+        pub fn #set_name(mut self, #name: Option<#stored>) -> Self {
+            self.#name = #name;
+            self
+        }
     }
 }
 
-/// A read accessor per parameter, named `<parameter>_value` so it never clashes with a setter.
+/// `set_<parameter>`: the setter that takes an `Option`, so an optional input passes through.
+pub(super) fn set_ident(parameter: &Parameter) -> proc_macro2::Ident {
+    format_ident!(
+        "set_{}",
+        parameter
+            .rust_name
+            .trim_start_matches("r#")
+            .trim_end_matches('_')
+    )
+}
+
+/// A read accessor per parameter, `get_<parameter>` as in the fluent SDKs Rust users know
+/// (aws-sdk-rust's builders), so it never clashes with the setter.
 fn getter(api: &Api, parameter: &Parameter) -> TokenStream {
     let field = ident(&parameter.rust_name);
     let stem = parameter
         .rust_name
         .trim_start_matches("r#")
         .trim_end_matches('_');
-    let name = format_ident!("{stem}_value");
+    let name = format_ident!("get_{stem}");
     let doc = format!(" The `{}` parameter as set.", parameter.wire_name);
     if parameter.list.is_some() {
         let item = item_type(api, parameter);
@@ -501,7 +527,7 @@ fn item_type(api: &Api, parameter: &Parameter) -> TokenStream {
     }
 }
 
-fn value_type(api: &Api, parameter: &Parameter) -> TokenStream {
+pub(super) fn value_type(api: &Api, parameter: &Parameter) -> TokenStream {
     let item = item_type(api, parameter);
     if parameter.list.is_some() {
         quote! { Vec<#item> }
