@@ -204,6 +204,10 @@ macro_rules! runtime_file {
 
 /// Every file of `generated/src/runtime/` (a test checks that none is missing).
 const RUNTIME_FILES: &[(&str, &str)] = &[
+    runtime_file!("auth/digest.rs"),
+    runtime_file!("auth/hash.rs"),
+    runtime_file!("auth/mod.rs"),
+    runtime_file!("auth/token.rs"),
     runtime_file!("client/auth.rs"),
     runtime_file!("client/error.rs"),
     runtime_file!("client/mod.rs"),
@@ -213,6 +217,7 @@ const RUNTIME_FILES: &[(&str, &str)] = &[
     runtime_file!("operation.rs"),
     runtime_file!("request.rs"),
     runtime_file!("response.rs"),
+    runtime_file!("retry.rs"),
     runtime_file!("validation.rs"),
 ];
 

@@ -5,16 +5,20 @@
 //! query, status lists). The generator carries a copy of these files so that a crate it
 //! generates into another folder builds on its own.
 
+pub mod auth;
 #[cfg(feature = "client")]
 pub mod client;
 mod operation;
 mod request;
 mod response;
+pub mod retry;
 mod validation;
 
 #[cfg(feature = "client")]
-pub use client::{Client, ClientBuilder, Credentials, Error, RetryPolicy, Secret};
+pub use client::{Client, ClientBuilder, Credentials, Error};
+pub use auth::Secret;
 pub use operation::{ErrorBody, Operation, Paginated};
+pub use retry::RetryPolicy;
 pub use request::{
     BuildError, Headers, JsonBody, Query, build_request, encode_path_segment, json_body,
 };

@@ -28,11 +28,10 @@ publish = false
 default = ["client"]
 # The async client (reqwest with rustls, tokio). Without it the crate is sans-IO: request
 # builders and response parsers for any HTTP stack.
-client = ["dep:digest_auth", "dep:fastrand", "dep:futures-util", "dep:reqwest", "dep:tokio", "dep:tracing"]
+client = ["dep:fastrand", "dep:futures-util", "dep:reqwest", "dep:tokio", "dep:tracing"]
 
 [dependencies]
 chrono = {{ version = "0.4.40", default-features = false, features = ["serde", "std", "clock"] }}
-digest_auth = {{ version = "0.3.1", optional = true }}
 fastrand = {{ version = "2.3", optional = true }}
 form_urlencoded = "1.2"
 futures-util = {{ version = "0.3.31", optional = true, default-features = false, features = ["std"] }}

@@ -4,42 +4,14 @@
 use super::error::AuthError;
 use super::retry::{self, RetryPolicy};
 use super::{BodyError, read_body};
+pub use crate::runtime::auth::Secret;
+use crate::runtime::auth::{
+    DigestSigner, DigestVerdict, TOKEN_BODY_LIMIT, TokenError, base64_encode, parse_token_response,
+    token_request,
+};
 use std::fmt;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
-
-/// A credential that never shows itself in `Debug` or `Display`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    /// The secret itself, for the one place that must send it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(<redacted>)")
-    }
-}
-
-impl From<String> for Secret {
-    fn from(value: String) -> Self {
-        Self(value)
-    }
-}
-
-impl From<&str> for Secret {
-    fn from(value: &str) -> Self {
-        Self(value.to_owned())
-    }
-}
 
 /// Who the client is to Atlas.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,32 +51,6 @@ impl Credentials {
     }
 }
 
-/// Tokens are refreshed this long before they expire, so a request never carries one that
-/// dies in flight.
-const TOKEN_REFRESH_MARGIN: Duration = Duration::from_secs(60);
-
-/// A token is reused for at least this long, whatever `expires_in` says: a server that
-/// claims its tokens die at once (`expires_in: 0`) costs one token request a second, not one
-/// per call. One second, not more, so that a real short-lived token (a few seconds) is still
-/// renewed before it dies; should it die anyway, its 401 renews it.
-const TOKEN_MIN_REUSE: Duration = Duration::from_secs(1);
-
-/// A token is reused for at most this long, whatever `expires_in` says: a huge value
-/// (`u64::MAX` seconds) can then never overflow an `Instant`.
-const TOKEN_MAX_REUSE: Duration = Duration::from_secs(24 * 60 * 60);
-
-/// A token response larger than this is not a token.
-const TOKEN_BODY_LIMIT: usize = 1024 * 1024;
-
-/// How long the client keeps a token, from its `expires_in` (one hour when absent): until
-/// shortly before it expires, within [`TOKEN_MIN_REUSE`] and [`TOKEN_MAX_REUSE`].
-fn token_reuse(expires_in: Option<u64>) -> Duration {
-    let lifetime = Duration::from_secs(expires_in.unwrap_or(3600));
-    lifetime
-        .saturating_sub(TOKEN_REFRESH_MARGIN.min(lifetime / 2))
-        .clamp(TOKEN_MIN_REUSE, TOKEN_MAX_REUSE)
-}
-
 /// The limits a token request obeys: the client's own, so that fetching a token can never
 /// wait longer than a call may.
 #[derive(Debug, Clone)]
@@ -119,7 +65,7 @@ pub(crate) struct TokenLimits {
 }
 
 #[derive(Clone)]
-struct AccessToken {
+struct CachedToken {
     value: Secret,
     refresh_at: Instant,
 }
@@ -130,12 +76,13 @@ pub(crate) struct Authenticator {
     credentials: Option<Credentials>,
     token_url: String,
     limits: TokenLimits,
-    /// The last Digest challenge, reused (with a growing nonce count) until Atlas sends a new
-    /// one, so that only the first request pays for a challenge round trip.
-    digest: Mutex<Option<digest_auth::WwwAuthenticateHeader>>,
+    /// For API keys: the signer, which keeps the last Digest challenge and reuses it (with a
+    /// growing nonce count) until Atlas sends a new one, so that only the first request pays
+    /// for a challenge round trip.
+    digest: Option<Mutex<DigestSigner>>,
     /// Held across a token request, so however many tasks need a token, one request is in
     /// flight and the others wait for its result; they wait at most the client's timeout.
-    token: tokio::sync::Mutex<Option<AccessToken>>,
+    token: tokio::sync::Mutex<Option<CachedToken>>,
 }
 
 impl fmt::Debug for Authenticator {
@@ -162,11 +109,21 @@ impl Authenticator {
         token_url: String,
         limits: TokenLimits,
     ) -> Self {
+        let digest = match &credentials {
+            Some(Credentials::ApiKeys {
+                public_key,
+                private_key,
+            }) => Some(Mutex::new(DigestSigner::new(
+                public_key.clone(),
+                private_key.clone(),
+            ))),
+            _ => None,
+        };
         Self {
             credentials,
             token_url,
             limits,
-            digest: Mutex::new(None),
+            digest,
             token: tokio::sync::Mutex::new(None),
         }
     }
@@ -197,28 +154,15 @@ impl Authenticator {
                 let token = self.access_token(http, client_id, client_secret).await?;
                 Ok(Some(format!("Bearer {}", token.expose())))
             }
-            Some(Credentials::ApiKeys {
-                public_key,
-                private_key,
-            }) => {
-                let mut challenge = self
-                    .digest
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner());
-                let Some(challenge) = challenge.as_mut() else {
+            Some(Credentials::ApiKeys { .. }) => {
+                let Some(signer) = &self.digest else {
                     return Ok(None);
                 };
-                let context = digest_auth::AuthContext::new_with_method(
-                    public_key.as_str(),
-                    private_key.expose(),
-                    request_target,
-                    Option::<&[u8]>::None,
-                    digest_auth::HttpMethod::from(method.as_str().to_owned()),
-                );
-                let answer = challenge
-                    .respond(&context)
-                    .map_err(|error| AuthError::Digest(error.to_string()))?;
-                Ok(Some(answer.to_header_string()))
+                signer
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .authorization(method, request_target)
+                    .map_err(|error| AuthError::Digest(error.to_string()))
             }
         }
     }
@@ -231,26 +175,19 @@ impl Authenticator {
     ) -> Unauthorized {
         match &self.credentials {
             Some(Credentials::ApiKeys { .. }) => {
-                let Some(challenge) = digest_challenge(response) else {
+                let Some(signer) = &self.digest else {
                     return Unauthorized::GiveUp;
                 };
-                let mut cached = self
-                    .digest
+                // The signer decides: a first challenge, a stale nonce, or a nonce other than
+                // the one answered is worth a retry; a fresh challenge after a fresh answer
+                // means the keys are wrong, and retrying would only loop.
+                let verdict = signer
                     .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner());
-                // Retry when this is the first challenge, a stale nonce, or a nonce other than
-                // the one we answered; a fresh challenge after a fresh answer means the keys
-                // are wrong, and retrying would only loop.
-                let retry = sent.is_none()
-                    || challenge.stale
-                    || cached
-                        .as_ref()
-                        .is_none_or(|old| old.nonce != challenge.nonce);
-                *cached = Some(challenge);
-                if retry {
-                    Unauthorized::Retry
-                } else {
-                    Unauthorized::GiveUp
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .unauthorized(response.headers(), sent.is_some());
+                match verdict {
+                    DigestVerdict::SendAgain => Unauthorized::Retry,
+                    _ => Unauthorized::GiveUp,
                 }
             }
             Some(Credentials::ServiceAccount { .. }) => {
@@ -336,7 +273,7 @@ impl Authenticator {
         http: &reqwest::Client,
         client_id: &str,
         client_secret: &Secret,
-    ) -> Result<AccessToken, TokenFailure> {
+    ) -> Result<CachedToken, TokenFailure> {
         let transport = |error: reqwest::Error| TokenFailure {
             // Like an idempotent call: a connection that failed is worth another try, one
             // that timed out is not.
@@ -350,60 +287,57 @@ impl Authenticator {
                 AuthError::TokenTransport(self.redact(&error.without_url().to_string()))
             },
         };
-        let response = http
-            .post(&self.token_url)
-            .basic_auth(client_id, Some(client_secret.expose()))
-            .header(http::header::ACCEPT, "application/json")
-            .form(&[("grant_type", "client_credentials")])
-            .timeout(self.limits.timeout)
-            .send()
-            .await
-            .map_err(transport)?;
+        let malformed = |reason: String| TokenFailure {
+            retryable: false,
+            retry_after: None,
+            error: AuthError::TokenMalformed(reason),
+        };
+        // The same request a sans-IO caller builds, sent through reqwest.
+        let request =
+            token_request(&self.token_url, client_id, client_secret.expose()).map_err(|error| {
+                TokenFailure {
+                    retryable: false,
+                    retry_after: None,
+                    error: AuthError::TokenTransport(self.redact(&error.to_string())),
+                }
+            })?;
+        let mut request = reqwest::Request::try_from(request).map_err(transport)?;
+        *request.timeout_mut() = Some(self.limits.timeout);
+        let response = http.execute(request).await.map_err(transport)?;
         let status = response.status();
-        let retry_after = retry::retry_after(response.headers());
+        let headers = response.headers().clone();
         let limit = self.limits.max_body.min(TOKEN_BODY_LIMIT);
         let body = read_body(response, limit)
             .await
             .map_err(|error| match error {
                 BodyError::Transport(error) => transport(error),
-                BodyError::TooLarge => TokenFailure {
-                    retryable: false,
-                    retry_after: None,
-                    error: AuthError::TokenMalformed(format!(
-                        "the answer is larger than {limit} bytes"
-                    )),
-                },
+                BodyError::TooLarge => {
+                    malformed(format!("the answer is larger than {limit} bytes"))
+                }
             })?;
-        if !status.is_success() {
-            return Err(TokenFailure {
+        let mut answer = http::Response::new(body);
+        *answer.status_mut() = status;
+        *answer.headers_mut() = headers;
+        // The same parser a sans-IO caller uses; secrets the server echoed are redacted here.
+        let token = parse_token_response(&answer).map_err(|error| match error {
+            TokenError::Refused {
+                status,
+                body,
+                retry_after,
+            } => TokenFailure {
                 retryable: retry::is_retryable_status(status),
                 retry_after,
                 error: AuthError::TokenRefused {
                     status: status.as_u16(),
-                    body: self.redact(
-                        &String::from_utf8_lossy(&body)
-                            .chars()
-                            .take(300)
-                            .collect::<String>(),
-                    ),
+                    body: self.redact(&body),
                 },
-            });
-        }
-        #[derive(serde::Deserialize)]
-        struct TokenResponse {
-            access_token: String,
-            expires_in: Option<u64>,
-        }
-        let parsed: TokenResponse =
-            serde_json::from_slice(&body).map_err(|error| TokenFailure {
-                retryable: false,
-                retry_after: None,
-                error: AuthError::TokenMalformed(self.redact(&error.to_string())),
-            })?;
-        let refresh_at = Instant::now() + token_reuse(parsed.expires_in);
-        Ok(AccessToken {
-            value: Secret::new(parsed.access_token),
-            refresh_at,
+            },
+            TokenError::Malformed(reason) => malformed(self.redact(&reason)),
+            other => malformed(self.redact(&other.to_string())),
+        })?;
+        Ok(CachedToken {
+            refresh_at: Instant::now() + token.reuse_for(),
+            value: token.token().clone(),
         })
     }
 
@@ -493,44 +427,6 @@ struct TokenFailure {
     retry_after: Option<Duration>,
 }
 
-/// Standard base64 with padding, as HTTP Basic authentication encodes `id:secret`.
-fn base64_encode(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut encoded = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let triple = chunk.iter().enumerate().fold(0u32, |acc, (i, byte)| {
-            acc | u32::from(*byte) << (16 - 8 * i)
-        });
-        for i in 0..4 {
-            if i <= chunk.len() {
-                encoded.push(char::from(
-                    ALPHABET[(triple >> (18 - 6 * i) & 0x3f) as usize],
-                ));
-            } else {
-                encoded.push('=');
-            }
-        }
-    }
-    encoded
-}
-
-fn digest_challenge(
-    response: &http::Response<Vec<u8>>,
-) -> Option<digest_auth::WwwAuthenticateHeader> {
-    response
-        .headers()
-        .get_all(http::header::WWW_AUTHENTICATE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .find(|value| {
-            value
-                .trim_start()
-                .to_ascii_lowercase()
-                .starts_with("digest")
-        })
-        .and_then(|value| digest_auth::parse(value).ok())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -557,25 +453,6 @@ mod tests {
             retry: RetryPolicy::none(),
             max_body: 1024,
         }
-    }
-
-    #[test]
-    fn token_lifetimes_are_clamped() {
-        assert_eq!(token_reuse(Some(u64::MAX)), TOKEN_MAX_REUSE);
-        assert_eq!(token_reuse(Some(0)), TOKEN_MIN_REUSE);
-        assert_eq!(token_reuse(Some(2)), Duration::from_secs(1));
-        assert_eq!(token_reuse(Some(3600)), Duration::from_secs(3540));
-        assert_eq!(token_reuse(None), Duration::from_secs(3540));
-    }
-
-    #[test]
-    fn base64_matches_http_basic() {
-        assert_eq!(
-            base64_encode(b"Aladdin:open sesame"),
-            "QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
-        );
-        assert_eq!(base64_encode(b"ab"), "YWI=");
-        assert_eq!(base64_encode(b""), "");
     }
 
     #[test]
