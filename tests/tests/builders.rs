@@ -157,7 +157,8 @@ fn cluster_name_rules() {
         CLUSTER,
     );
     assert_rejected(tenant("has/slash"), "clusterName", "has/slash", CLUSTER);
-    assert_rejected(tenant(""), "clusterName", "", CLUSTER);
+    assert_rejected(tenant(""), "clusterName", "", Rule::PathSegment);
+    assert_rejected(tenant(".."), "clusterName", "..", Rule::PathSegment);
     let serverless =
         |name: &str| ListServerlessBackupsRequest::new(GROUP, name).build_request(DEFAULT_BASE_URL);
     assert_rejected(
@@ -169,7 +170,7 @@ fn cluster_name_rules() {
     // Only the legacy operation documents lengths for clusterName.
     let legacy =
         |name: &str| ListLegacySnapshotsRequest::new(GROUP, name).build_request(DEFAULT_BASE_URL);
-    assert_rejected(legacy(""), "clusterName", "", Rule::MinLength(1));
+    assert_rejected(legacy(""), "clusterName", "", Rule::PathSegment);
     let long = "a".repeat(65);
     assert_rejected(legacy(&long), "clusterName", &long, Rule::MaxLength(64));
     assert!(legacy(&"a".repeat(64)).is_ok());

@@ -380,17 +380,15 @@ impl ListLegacySnapshotsCall {
         self.client.execute(&self.request).await
     }
     /// Every item of every page from the starting page on, fetched lazily one page
-    /// at a time.
-    pub fn stream(
-        self,
-    ) -> futures_util::stream::BoxStream<
-        'static,
-        Result<
-            crate::models::BackupSnapshot,
-            crate::runtime::Error<crate::models::ApiError>,
-        >,
-    > {
-        self.client.paginate(self.request)
+    /// at a time. `next().await` on it needs no trait in scope.
+    pub fn stream(self) -> crate::runtime::ItemStream<ListLegacySnapshotsRequest> {
+        crate::runtime::ItemStream::new(self.client, self.request)
+    }
+    /// Every page from the starting page on, fetched lazily one at a time, each with
+    /// its items and the server's `totalCount`. `next().await` on it needs no trait in
+    /// scope.
+    pub fn pages(self) -> crate::runtime::PageStream<ListLegacySnapshotsRequest> {
+        crate::runtime::PageStream::new(self.client, self.request)
     }
     /// Every item of every page, collected.
     ///

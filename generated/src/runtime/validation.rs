@@ -79,6 +79,9 @@ pub enum Rule {
     Minimum(i64),
     /// The value must be at most this.
     Maximum(i64),
+    /// A path parameter must not be empty, `.` or `..`: as a path segment it would address
+    /// another resource.
+    PathSegment,
 }
 
 impl fmt::Display for Rule {
@@ -89,6 +92,9 @@ impl fmt::Display for Rule {
             Rule::MaxLength(max) => write!(f, "must be at most {max} characters long"),
             Rule::Minimum(min) => write!(f, "must be at least {min}"),
             Rule::Maximum(max) => write!(f, "must be at most {max}"),
+            Rule::PathSegment => f.write_str(
+                "must not be empty, `.` or `..`: as a path segment it would address another resource",
+            ),
         }
     }
 }
@@ -143,8 +149,11 @@ impl fmt::Display for ParameterError {
 impl std::error::Error for ParameterError {}
 
 impl Rules {
-    /// Checks a string parameter: lengths first, then the pattern.
+    /// Checks a string parameter: a path segment's shape first, then lengths, then the pattern.
     pub fn check_str(&self, value: &str) -> Result<(), ParameterError> {
+        if self.parameter.location == ParameterLocation::Path && matches!(value, "" | "." | "..") {
+            return Err(self.broken(value, Rule::PathSegment));
+        }
         let length = value.chars().count();
         if let Some(min) = self.min_length.filter(|&min| length < min) {
             return Err(self.broken(value, Rule::MinLength(min)));
@@ -221,6 +230,29 @@ mod tests {
             && value
                 .bytes()
                 .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    }
+
+    #[test]
+    fn a_path_segment_never_addresses_another_resource() {
+        const NAME: Rules = Rules {
+            parameter: ParameterName {
+                wire: "username",
+                rust: "username",
+                location: ParameterLocation::Path,
+            },
+            pattern: None,
+            min_length: None,
+            max_length: None,
+            minimum: None,
+            maximum: None,
+        };
+        for value in ["", ".", ".."] {
+            let error = NAME.check_str(value).unwrap_err();
+            assert_eq!((error.parameter(), error.rule()), ("username", Rule::PathSegment));
+        }
+        for value in ["a.b", "...", "%2e%2e"] {
+            assert_eq!(NAME.check_str(value), Ok(()), "{value}");
+        }
     }
 
     #[test]

@@ -578,9 +578,19 @@ fn rule_const_name(parameter: &Parameter) -> proc_macro2::Ident {
     )
 }
 
+/// Whether the builder checks the parameter: it has rules in the spec, or it is a string path
+/// segment, which the runtime never lets be empty, `.` or `..` (that would address another
+/// resource), and names the parameter when it refuses one.
+fn has_rules(parameter: &Parameter) -> bool {
+    !parameter.constraints.is_empty()
+        || (parameter.location == ParameterLocation::Path
+            && parameter.ty == ParameterType::String
+            && parameter.list.is_none())
+}
+
 /// The parameter's rules as data; the runtime checks them.
 fn rule_const(api: &Api, parameter: &Parameter) -> Option<TokenStream> {
-    if parameter.constraints.is_empty() {
+    if !has_rules(parameter) {
         return None;
     }
     let name = rule_const_name(parameter);
@@ -641,7 +651,7 @@ fn rule_const(api: &Api, parameter: &Parameter) -> Option<TokenStream> {
 }
 
 fn check(parameter: &Parameter) -> Option<TokenStream> {
-    if parameter.constraints.is_empty() {
+    if !has_rules(parameter) {
         return None;
     }
     let rules = rule_const_name(parameter);
