@@ -6,7 +6,6 @@
 use atlas_snapshots::models::BackupTenantSnapshotStatus;
 use atlas_snapshots::runtime::client::AuthError;
 use atlas_snapshots::{Client, Credentials, Error, RetryPolicy};
-use futures_util::TryStreamExt;
 use integration_tests::atlas_server::{
     self as server, AtlasServer, Dataset, Endpoint, Fault, ServerConfig,
 };

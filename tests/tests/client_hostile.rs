@@ -6,7 +6,6 @@
 
 use atlas_snapshots::runtime::client::AuthError;
 use atlas_snapshots::{Client, Error, RetryPolicy};
-use futures_util::StreamExt;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};

@@ -16,6 +16,8 @@ mod validation;
 
 #[cfg(feature = "client")]
 pub use client::{Client, ClientBuilder, Credentials, Error};
+#[cfg(feature = "client")]
+pub use client::{ItemStream, Page, PageStream};
 pub use auth::Secret;
 pub use operation::{ErrorBody, Operation, Paginated};
 pub use retry::RetryPolicy;

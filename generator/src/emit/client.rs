@@ -100,11 +100,20 @@ pub fn client_items(api: &Api, operation: &Operation) -> TokenStream {
     );
     let paging = operation.pagination.as_ref().map(|pagination| {
         let item = type_tokens(&api.types, &pagination.item);
+        let item_stream = runtime("ItemStream");
+        let page_stream = runtime("PageStream");
         quote! {
             /// Every item of every page from the starting page on, fetched lazily one page
-            /// at a time.
-            pub fn stream(self) -> futures_util::stream::BoxStream<'static, Result<#item, #error<#error_body>>> {
-                self.client.paginate(self.request)
+            /// at a time. `next().await` on it needs no trait in scope.
+            pub fn stream(self) -> #item_stream<#request_type> {
+                #item_stream::new(self.client, self.request)
+            }
+
+            /// Every page from the starting page on, fetched lazily one at a time, each with
+            /// its items and the server's `totalCount`. `next().await` on it needs no trait in
+            /// scope.
+            pub fn pages(self) -> #page_stream<#request_type> {
+                #page_stream::new(self.client, self.request)
             }
 
             /// Every item of every page, collected.

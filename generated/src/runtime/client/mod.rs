@@ -9,7 +9,7 @@ mod retry;
 
 pub use auth::{Credentials, Secret};
 pub use error::{AuthError, Error, RequestContext};
-pub use pager::paginate;
+pub use pager::{ItemStream, Page, PageStream, paginate};
 pub use retry::RetryPolicy;
 
 use crate::runtime::Operation;

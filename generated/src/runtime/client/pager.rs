@@ -1,10 +1,13 @@
-//! Every item of every page, lazily, one page at a time.
+//! Every page, and every item of every page, lazily, one page at a time.
 
 use super::{Client, Error, RequestContext};
 use crate::runtime::Paginated;
-use futures_util::stream::{self, BoxStream, StreamExt, TryStreamExt};
+use futures_util::stream::{self, BoxStream, Stream, StreamExt, TryStreamExt};
 use std::collections::HashSet;
+use std::fmt;
 use std::hash::{Hash, Hasher};
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 /// Streams the items of a list operation from its starting page on.
 ///
@@ -22,10 +25,34 @@ use std::hash::{Hash, Hasher};
 /// A page with the same items as an earlier one means the server ignores `pageNum`; a `next`
 /// link that does not move forward would never end either. Both end the stream with
 /// [`Error::Pagination`] rather than yield the same items forever.
+///
+/// [`ItemStream`] is the same stream with a name and an inherent `next`; [`PageStream`]
+/// yields whole pages.
 pub fn paginate<O>(
     client: Client,
     operation: O,
 ) -> BoxStream<'static, Result<O::Item, Error<O::ErrorBody>>>
+where
+    O: Paginated + Send + Sync + 'static,
+    O::Item: Send,
+    O::Output: Send,
+{
+    page_stream(client, operation)
+        .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
+        .try_flatten()
+        .boxed()
+}
+
+/// What a page stream yields.
+type PageResult<O> =
+    Result<Page<<O as Paginated>::Item>, Error<<O as crate::runtime::Operation>::ErrorBody>>;
+
+/// What an item stream yields.
+type ItemResult<O> =
+    Result<<O as Paginated>::Item, Error<<O as crate::runtime::Operation>::ErrorBody>>;
+
+/// The pages of a list operation, as a boxed stream; see [`paginate`] for how it pages.
+fn page_stream<O>(client: Client, operation: O) -> BoxStream<'static, PageResult<O>>
 where
     O: Paginated + Send + Sync + 'static,
     O::Item: Send,
@@ -46,12 +73,195 @@ where
         let Some(mut pager) = pager else {
             return Ok(None);
         };
-        let (items, next) = pager.next_page().await?;
-        let next = next.then_some(pager);
-        Ok(Some((stream::iter(items.into_iter().map(Ok)), next)))
+        let (page, next) = pager.next_page().await?;
+        Ok(Some((page, next.then_some(pager))))
     })
-    .try_flatten()
     .boxed()
+}
+
+/// One page of a list operation: its items, and what the server said about the listing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    items: Vec<T>,
+    total_count: Option<u64>,
+    page_num: i32,
+    items_per_page: i32,
+}
+
+impl<T> Page<T> {
+    /// The items of this page.
+    pub fn items(&self) -> &[T] {
+        &self.items
+    }
+
+    /// The items of this page, owned.
+    pub fn into_items(self) -> Vec<T> {
+        self.items
+    }
+
+    /// The `totalCount` the server sent with this page: the number of items in the whole
+    /// listing, which Atlas documents as an estimate. `None` when it sent none
+    /// (`includeCount(false)`).
+    pub fn total_count(&self) -> Option<u64> {
+        self.total_count
+    }
+
+    /// The `pageNum` this page was asked for with.
+    pub fn page_num(&self) -> i32 {
+        self.page_num
+    }
+
+    /// The `itemsPerPage` this page was asked for with.
+    pub fn items_per_page(&self) -> i32 {
+        self.items_per_page
+    }
+}
+
+/// Every page of a list operation, fetched lazily one at a time: what a call's `pages()`
+/// returns. `O` is the operation's request type, such as `ListFlexBackupsRequest`.
+///
+/// `next().await` needs no trait in scope; it is also a `futures` `Stream`.
+#[must_use = "a stream does nothing until polled"]
+pub struct PageStream<O: Paginated> {
+    inner: BoxStream<'static, PageResult<O>>,
+}
+
+impl<O> PageStream<O>
+where
+    O: Paginated + Send + Sync + 'static,
+    O::Item: Send,
+    O::Output: Send,
+{
+    /// The pages of `operation` from its starting page on; see [`paginate`] for how it pages.
+    pub fn new(client: Client, operation: O) -> Self {
+        Self {
+            inner: page_stream(client, operation),
+        }
+    }
+}
+
+impl<O: Paginated> PageStream<O> {
+    /// The next page, `None` after the last one. After an error, the stream ends.
+    pub async fn next(&mut self) -> Option<Result<Page<O::Item>, Error<O::ErrorBody>>> {
+        self.inner.next().await
+    }
+
+    /// The next page, `Ok(None)` after the last one: for `while let Some(page) =
+    /// pages.try_next().await? { ... }`.
+    ///
+    /// # Errors
+    ///
+    /// The page's request failed; see [`Error`].
+    pub async fn try_next(&mut self) -> Result<Option<Page<O::Item>>, Error<O::ErrorBody>> {
+        self.inner.next().await.transpose()
+    }
+}
+
+impl<O: Paginated> Stream for PageStream<O> {
+    type Item = Result<Page<O::Item>, Error<O::ErrorBody>>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.inner.poll_next_unpin(cx)
+    }
+}
+
+impl<O: Paginated> fmt::Debug for PageStream<O> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PageStream")
+            .field("operation", &O::OPERATION_ID)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Every item of every page of a list operation, fetched lazily one page at a time: what a
+/// call's `stream()` returns. `O` is the operation's request type, such as
+/// `ListFlexBackupsRequest`.
+///
+/// `next().await` needs no trait in scope; it is also a `futures` `Stream`.
+#[must_use = "a stream does nothing until polled"]
+pub struct ItemStream<O: Paginated> {
+    pages: PageStream<O>,
+    /// The rest of the current page.
+    buffered: std::vec::IntoIter<O::Item>,
+    total_count: Option<u64>,
+}
+
+impl<O> ItemStream<O>
+where
+    O: Paginated + Send + Sync + 'static,
+    O::Item: Send,
+    O::Output: Send,
+{
+    /// The items of `operation` from its starting page on; see [`paginate`] for how it
+    /// pages.
+    pub fn new(client: Client, operation: O) -> Self {
+        Self {
+            pages: PageStream::new(client, operation),
+            buffered: Vec::new().into_iter(),
+            total_count: None,
+        }
+    }
+}
+
+impl<O: Paginated> ItemStream<O> {
+    /// The next item, `None` after the last one. After an error, the stream ends.
+    pub async fn next(&mut self) -> Option<Result<O::Item, Error<O::ErrorBody>>> {
+        std::future::poll_fn(|cx| self.poll_item(cx)).await
+    }
+
+    /// The next item, `Ok(None)` after the last one: for `while let Some(item) =
+    /// items.try_next().await? { ... }`.
+    ///
+    /// # Errors
+    ///
+    /// The request of the page holding it failed; see [`Error`].
+    pub async fn try_next(&mut self) -> Result<Option<O::Item>, Error<O::ErrorBody>> {
+        self.next().await.transpose()
+    }
+
+    /// The `totalCount` of the latest page fetched (see [`Page::total_count`]); `None` before
+    /// the first page, or when the server sends none.
+    pub fn total_count(&self) -> Option<u64> {
+        self.total_count
+    }
+
+    fn poll_item(&mut self, cx: &mut Context<'_>) -> Poll<Option<ItemResult<O>>> {
+        loop {
+            if let Some(item) = self.buffered.next() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            match self.pages.inner.poll_next_unpin(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Ready(Some(Err(error))) => return Poll::Ready(Some(Err(error))),
+                Poll::Ready(Some(Ok(page))) => {
+                    self.total_count = page.total_count;
+                    self.buffered = page.items.into_iter();
+                }
+            }
+        }
+    }
+}
+
+// Nothing in it is ever pinned in place: the buffered items move out by value.
+impl<O: Paginated> Unpin for ItemStream<O> {}
+
+impl<O: Paginated> Stream for ItemStream<O> {
+    type Item = Result<O::Item, Error<O::ErrorBody>>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.get_mut().poll_item(cx)
+    }
+}
+
+impl<O: Paginated> fmt::Debug for ItemStream<O> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ItemStream")
+            .field("operation", &O::OPERATION_ID)
+            .field("buffered", &self.buffered.len())
+            .field("total_count", &self.total_count)
+            .finish_non_exhaustive()
+    }
 }
 
 struct Pager<O> {
@@ -67,9 +277,10 @@ struct Pager<O> {
 }
 
 impl<O: Paginated> Pager<O> {
-    /// The items of the next page, and whether another page follows.
-    async fn next_page(&mut self) -> Result<(Vec<O::Item>, bool), Error<O::ErrorBody>> {
-        let request = self.operation.with_paging(self.page_num, self.page_size);
+    /// The next page, and whether another page follows.
+    async fn next_page(&mut self) -> Result<(Page<O::Item>, bool), Error<O::ErrorBody>> {
+        let (page_num, items_per_page) = (self.page_num, self.page_size);
+        let request = self.operation.with_paging(page_num, items_per_page);
         let answer = self.client.execute_keeping_body(&request).await?;
         let meta = PageMeta::read(&answer.body);
         let context = answer.context;
@@ -96,7 +307,13 @@ impl<O: Paginated> Pager<O> {
             self.page_num = page_num;
             self.page_size = page_size;
         }
-        Ok((items, next.is_some()))
+        let page = Page {
+            items,
+            total_count: meta.total_count,
+            page_num,
+            items_per_page,
+        };
+        Ok((page, next.is_some()))
     }
 
     /// The next page and size as the server's `next` link says, or `None` without one.
