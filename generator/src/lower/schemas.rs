@@ -122,7 +122,17 @@ impl Lowerer<'_> {
                 };
                 Some(TypeRef::Map(Box::new(values)))
             }
-            SchemaKind::Any(any) if any.properties.is_empty() && any.typ.is_none() => {
+            // `{}` (or only annotations, `additionalProperties` or `nullable`): any JSON value.
+            SchemaKind::Any(any)
+                if any.properties.is_empty()
+                    && any.typ.is_none()
+                    && any.one_of.is_empty()
+                    && any.any_of.is_empty()
+                    && any.all_of.is_empty()
+                    && any.not.is_none()
+                    && any.items.is_none()
+                    && any.enumeration.is_empty() =>
+            {
                 Some(TypeRef::Any)
             }
             _ => {
@@ -345,19 +355,56 @@ impl Lowerer<'_> {
 
     fn unsupported(&mut self, schema: &Schema, pointer: &JsonPointer) {
         let what = match &schema.schema_kind {
-            SchemaKind::OneOf { .. } => "oneOf",
-            SchemaKind::AllOf { .. } => "allOf",
-            SchemaKind::AnyOf { .. } => "anyOf",
-            SchemaKind::Not { .. } => "not",
-            SchemaKind::Type(Type::Integer(_)) | SchemaKind::Type(Type::Number(_)) => {
-                "a numeric enum"
-            }
-            _ => "this schema shape",
+            SchemaKind::OneOf { .. } => "oneOf here".to_owned(),
+            SchemaKind::AllOf { .. } => "allOf here".to_owned(),
+            SchemaKind::AnyOf { .. } => "anyOf here".to_owned(),
+            SchemaKind::Not { .. } => "`not` (a schema that says what a value is not)".to_owned(),
+            SchemaKind::Any(any) => describe_untyped(any),
+            SchemaKind::Type(_) => "this schema".to_owned(),
         };
         self.sink.error(
             pointer,
             format!("{what} is not supported by the generator yet"),
         );
+    }
+}
+
+/// Names the keywords of a schema no rule could type, so the maintainer sees which mix of
+/// them the generator does not read, e.g. `a schema with oneOf and anyOf side by side`.
+fn describe_untyped(any: &openapiv3::AnySchema) -> String {
+    let mut keywords: Vec<&str> = Vec::new();
+    if let Some(typ) = &any.typ {
+        keywords.push(match typ.as_str() {
+            "string" => "type: string",
+            "number" => "type: number",
+            "integer" => "type: integer",
+            "boolean" => "type: boolean",
+            "array" => "type: array",
+            "object" => "type: object",
+            _ => "an unknown type",
+        });
+    }
+    for (present, keyword) in [
+        (!any.one_of.is_empty(), "oneOf"),
+        (!any.any_of.is_empty(), "anyOf"),
+        (!any.all_of.is_empty(), "allOf"),
+        (any.not.is_some(), "not"),
+        (!any.properties.is_empty(), "properties"),
+        (any.additional_properties.is_some(), "additionalProperties"),
+        (any.items.is_some(), "items"),
+        (!any.enumeration.is_empty(), "enum"),
+        (any.pattern.is_some(), "pattern"),
+        (any.minimum.is_some() || any.maximum.is_some(), "minimum/maximum"),
+        (any.format.is_some(), "format"),
+    ] {
+        if present {
+            keywords.push(keyword);
+        }
+    }
+    match keywords.as_slice() {
+        [] => "a schema without type or keywords in this place".to_owned(),
+        [only] => format!("a schema with only {only}"),
+        [init @ .., last] => format!("a schema with {} and {last} side by side", init.join(", ")),
     }
 }
 
