@@ -6,6 +6,7 @@
 
 use crate::diagnostics::JsonPointer;
 use crate::path_template::PathTemplate;
+use std::sync::OnceLock;
 
 /// The whole API, ready to emit.
 #[derive(Debug, Clone)]
@@ -29,16 +30,108 @@ pub struct TypeId(pub(crate) usize);
 #[derive(Debug, Clone, Default)]
 pub struct TypeSpace {
     types: Vec<TypeDef>,
+    /// For each type, the strongly connected component it belongs to in the graph of values
+    /// held inline (see [`TypeSpace::holds_itself_inline`]); computed once, on first use.
+    inline_components: OnceLock<Vec<usize>>,
 }
 
 impl TypeSpace {
     pub(crate) fn reserve(&mut self, placeholder: TypeDef) -> TypeId {
         self.types.push(placeholder);
+        self.inline_components = OnceLock::new();
         TypeId(self.types.len() - 1)
     }
 
     pub(crate) fn set_kind(&mut self, id: TypeId, kind: TypeKind) {
         self.types[id.0].kind = kind;
+        self.inline_components = OnceLock::new();
+    }
+
+    /// Whether a value of type `from` may hold, without a `Vec`, map or enum in between, a
+    /// value of type `to` that holds a `from` again: a struct field of type `to` in `from`
+    /// must then be boxed for `from` to have a finite size. Linear in the size of the type
+    /// space, once; constant per question after that.
+    pub fn holds_itself_inline(&self, from: TypeId, to: TypeId) -> bool {
+        let components = self.inline_components.get_or_init(|| {
+            self.strongly_connected_components(|kind| match kind {
+                TypeKind::Struct(structure) => structure
+                    .fields
+                    .iter()
+                    .filter_map(|field| field.ty.named())
+                    .collect(),
+                TypeKind::Alias(target) | TypeKind::Newtype(target) => {
+                    target.named().into_iter().collect()
+                }
+                // Enum variants of named types are boxed, so a oneOf never makes a cycle
+                // infinite.
+                TypeKind::StringEnum(_) | TypeKind::OneOf(_) | TypeKind::ErrorByStatus(_) => {
+                    Vec::new()
+                }
+            })
+        });
+        components[from.0] == components[to.0]
+    }
+
+    /// Tarjan's algorithm, iterative so that a chain of thousands of schemas cannot overflow
+    /// the stack: for each type, the index of its strongly connected component in the graph
+    /// whose edges `edges` gives. Two types share an index exactly when each reaches the other.
+    pub(crate) fn strongly_connected_components(
+        &self,
+        edges: impl Fn(&TypeKind) -> Vec<TypeId>,
+    ) -> Vec<usize> {
+        const UNVISITED: usize = usize::MAX;
+        let count = self.types.len();
+        let successors: Vec<Vec<TypeId>> = self.types.iter().map(|def| edges(&def.kind)).collect();
+        let mut index = vec![UNVISITED; count];
+        let mut low_link = vec![0; count];
+        let mut on_stack = vec![false; count];
+        let mut component = vec![UNVISITED; count];
+        let mut stack: Vec<usize> = Vec::new();
+        let mut next_index = 0;
+        let mut next_component = 0;
+        for root in 0..count {
+            if index[root] != UNVISITED {
+                continue;
+            }
+            // (node, how many of its successors were looked at)
+            let mut calls: Vec<(usize, usize)> = vec![(root, 0)];
+            index[root] = next_index;
+            low_link[root] = next_index;
+            next_index += 1;
+            stack.push(root);
+            on_stack[root] = true;
+            while let Some(&mut (node, ref mut position)) = calls.last_mut() {
+                if let Some(&TypeId(successor)) = successors[node].get(*position) {
+                    *position += 1;
+                    if index[successor] == UNVISITED {
+                        index[successor] = next_index;
+                        low_link[successor] = next_index;
+                        next_index += 1;
+                        stack.push(successor);
+                        on_stack[successor] = true;
+                        calls.push((successor, 0));
+                    } else if on_stack[successor] {
+                        low_link[node] = low_link[node].min(index[successor]);
+                    }
+                    continue;
+                }
+                calls.pop();
+                if let Some(&(parent, _)) = calls.last() {
+                    low_link[parent] = low_link[parent].min(low_link[node]);
+                }
+                if low_link[node] == index[node] {
+                    while let Some(member) = stack.pop() {
+                        on_stack[member] = false;
+                        component[member] = next_component;
+                        if member == node {
+                            break;
+                        }
+                    }
+                    next_component += 1;
+                }
+            }
+        }
+        component
     }
 
     pub(crate) fn set_docs(&mut self, id: TypeId, docs: Option<String>, deprecated: bool) {
@@ -90,6 +183,9 @@ pub enum TypeKind {
     OneOf(OneOfType),
     /// A named schema that is just another type, e.g. `type: array` at component level.
     Alias(TypeRef),
+    /// A named schema that is another type containing itself, e.g. an array of itself: a
+    /// struct with one public field, because a Rust type alias cannot be recursive.
+    Newtype(TypeRef),
     /// The error body of an operation whose error statuses document different schemas:
     /// the status says which one a body is.
     ErrorByStatus(ErrorByStatus),
@@ -176,6 +272,16 @@ pub enum TypeRef {
     Map(Box<TypeRef>),
     /// Any JSON value.
     Any,
+}
+
+impl TypeRef {
+    /// The named type this is, if it is one (not one inside a list or map).
+    pub fn named(&self) -> Option<TypeId> {
+        match self {
+            TypeRef::Named(id) => Some(*id),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -12,7 +12,20 @@ use std::time::Duration;
 /// Generation of any of these specs takes milliseconds; this much means a loop.
 const WATCHDOG: Duration = Duration::from_secs(20);
 
-/// Runs the generator on a thread and fails if it panics or does not finish in time.
+/// The whole test process stays far below this; more means a spec makes memory explode
+/// (an `allOf` that includes itself twice used to grow by hundreds of MB a second).
+const MEMORY_WATCHDOG_BYTES: u64 = 2 << 30;
+
+/// The resident memory of this process, where the platform says (Linux).
+fn resident_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmRSS:"))?;
+    let kilobytes: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kilobytes * 1024)
+}
+
+/// Runs the generator on a thread and fails if it panics, does not finish in time, or makes
+/// the process's memory explode.
 fn generate_within_watchdog(name: &str, text: String) -> Result<usize, usize> {
     let (sender, receiver) = mpsc::channel();
     let name = name.to_owned();
@@ -27,11 +40,24 @@ fn generate_within_watchdog(name: &str, text: String) -> Result<usize, usize> {
         });
         let _ = sender.send(outcome);
     });
-    match receiver.recv_timeout(WATCHDOG) {
-        Ok(Ok(outcome)) => outcome,
-        Ok(Err(_)) => panic!("the generator panicked on this spec:\n{reported}"),
-        Err(_) => {
-            panic!("the generator did not finish within {WATCHDOG:?} on this spec:\n{reported}")
+    let started = std::time::Instant::now();
+    loop {
+        match receiver.recv_timeout(Duration::from_millis(50)) {
+            Ok(Ok(outcome)) => return outcome,
+            Ok(Err(_)) => panic!("the generator panicked on this spec:\n{reported}"),
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                panic!("the generator thread died on this spec:\n{reported}")
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+        }
+        if started.elapsed() > WATCHDOG {
+            panic!("the generator did not finish within {WATCHDOG:?} on this spec:\n{reported}");
+        }
+        if let Some(bytes) = resident_bytes().filter(|&bytes| bytes > MEMORY_WATCHDOG_BYTES) {
+            panic!(
+                "the process holds {} MB while generating this spec:\n{reported}",
+                bytes >> 20
+            );
         }
     }
 }
@@ -105,6 +131,18 @@ fn hostile_value() -> impl Strategy<Value = Value> {
         Just(serde_json::json!({"$ref": "#"})),
         Just(serde_json::json!({"$ref": "other.yaml#/x"})),
         Just(serde_json::json!({"allOf": [{"$ref": "#/components/schemas/Animal"}]})),
+        // Shapes that once hung the generator or made uncompilable code when they close a
+        // cycle: an allOf including a schema twice, and a schema inside an array or a map.
+        Just(serde_json::json!({"allOf": [
+            {"$ref": "#/components/schemas/Pet"}, {"$ref": "#/components/schemas/Pet"}
+        ]})),
+        Just(serde_json::json!({"allOf": [
+            {"$ref": "#/components/schemas/Animal"}, {"$ref": "#/components/schemas/Animal"}
+        ]})),
+        Just(serde_json::json!({"type": "array", "items": {"$ref": "#/components/schemas/Pet"}})),
+        Just(
+            serde_json::json!({"type": "object", "additionalProperties": {"$ref": "#/components/schemas/Animal"}})
+        ),
         Just(serde_json::json!({"oneOf": [{"type": "string"}, {"type": "string"}]})),
         Just(
             serde_json::json!({"type": "object", "properties": {"type": {"type": "string", "enum": ["a-b", "A_B", ""]}}})

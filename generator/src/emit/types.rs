@@ -61,6 +61,30 @@ pub fn model_module(types: &TypeSpace, id: TypeId, is_error_body: bool) -> Token
                 pub type #name = #target;
             }
         }
+        TypeKind::Newtype(target) => newtype_tokens(types, def, target),
+    }
+}
+
+/// A schema that contains itself through an array or a map, such as a tree given as an
+/// array of trees: `pub type Tree = Vec<Tree>;` would not compile.
+fn newtype_tokens(types: &TypeSpace, def: &TypeDef, target: &TypeRef) -> TokenStream {
+    let name = format_ident!("{}", def.rust_name);
+    let note = format!(
+        "A struct rather than a type alias because the schema contains itself, which a Rust \
+         type alias cannot; it reads and writes the same JSON as its one field. Build it with \
+         `{}(value)` and reach the value as `.0`.",
+        def.rust_name
+    );
+    let docs = spec_docs_with_note(def.docs.as_deref(), &note);
+    let deprecated = def.deprecated.then(|| quote! { #[deprecated] });
+    let default = matches!(target, TypeRef::List(_) | TypeRef::Map(_)).then(|| quote! { Default, });
+    let target = type_tokens(types, target);
+    quote! {
+        #docs
+        #deprecated
+        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        #[serde(transparent)]
+        pub struct #name(pub #target);
     }
 }
 
@@ -209,37 +233,19 @@ fn field_docs(field: &Field) -> Option<TokenStream> {
 /// `Option` unless the field is required and cannot be `null`.
 fn field_type(types: &TypeSpace, owner: TypeId, field: &Field) -> TokenStream {
     let mut ty = type_tokens(types, &field.ty);
-    if reaches(types, &field.ty, owner, &mut Vec::new()) {
+    // A field that leads back to its struct without a `Vec` or map in between must be boxed
+    // for the struct to have a finite size.
+    if field
+        .ty
+        .named()
+        .is_some_and(|target| types.holds_itself_inline(target, owner))
+    {
         ty = quote! { Box<#ty> };
     }
     if field.required && !field.nullable {
         ty
     } else {
         quote! { Option<#ty> }
-    }
-}
-
-/// Whether a field of this type leads back to `owner` without passing through a `Vec` or map,
-/// in which case the field must be boxed for the struct to have a finite size.
-fn reaches(types: &TypeSpace, ty: &TypeRef, owner: TypeId, seen: &mut Vec<TypeId>) -> bool {
-    let TypeRef::Named(id) = ty else {
-        return false;
-    };
-    if *id == owner {
-        return true;
-    }
-    if seen.contains(id) {
-        return false;
-    }
-    seen.push(*id);
-    match &types.get(*id).kind {
-        TypeKind::Struct(structure) => structure
-            .fields
-            .iter()
-            .any(|field| reaches(types, &field.ty, owner, seen)),
-        TypeKind::Alias(target) => reaches(types, target, owner, seen),
-        // Enum variants of named types are boxed, so a oneOf never makes a cycle infinite.
-        TypeKind::StringEnum(_) | TypeKind::OneOf(_) | TypeKind::ErrorByStatus(_) => false,
     }
 }
 

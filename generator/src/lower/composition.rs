@@ -8,11 +8,14 @@ use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// `allOf` may nest (a base that extends another base); deeper than this is a cycle.
-const MAX_ALL_OF_DEPTH: usize = 32;
+/// How many schemas deep `allOf` may nest, counting both `$ref`s and inline members. Each
+/// component is flattened once and remembered, so depth costs only stack: this bound keeps a
+/// generated chain of thousands of bases from overflowing it, far above what APIs write.
+const MAX_ALL_OF_DEPTH: usize = 128;
 
 /// One property of a struct, with where it is defined and which type it belongs to there,
 /// so that inline types inside it get the same name whichever struct flattens it.
+#[derive(Clone)]
 pub(super) struct PropertySite {
     pub wire_name: String,
     pub schema: ReferenceOr<Box<Schema>>,
@@ -21,6 +24,7 @@ pub(super) struct PropertySite {
 }
 
 /// Everything that makes up one struct, gathered across `allOf` members.
+#[derive(Clone)]
 pub(super) struct ObjectParts {
     pub properties: Vec<PropertySite>,
     pub required: BTreeSet<String>,
@@ -59,10 +63,34 @@ impl Lowerer<'_> {
         owner: &str,
         depth: usize,
     ) -> Option<ObjectParts> {
+        // A component flattened as itself takes part in cycle detection like one reached by
+        // `$ref`, so that `A: allOf [B]`, `B: allOf [A]` names the cycle from either end.
+        let component = if depth == 0 {
+            component_schema_name(pointer)
+        } else {
+            None
+        };
+        if let Some(name) = &component {
+            self.all_of_path.push(name.clone());
+        }
+        let parts = self.object_parts_uncached(schema, pointer, owner, depth);
+        if component.is_some() {
+            self.all_of_path.pop();
+        }
+        parts
+    }
+
+    fn object_parts_uncached(
+        &mut self,
+        schema: &Schema,
+        pointer: &JsonPointer,
+        owner: &str,
+        depth: usize,
+    ) -> Option<ObjectParts> {
         if depth > MAX_ALL_OF_DEPTH {
             self.sink.error(
                 pointer,
-                "allOf nests too deep; does a schema include itself?",
+                format!("allOf nests more than {MAX_ALL_OF_DEPTH} schemas deep here; flatten some of the bases"),
             );
             return None;
         }
@@ -111,9 +139,12 @@ impl Lowerer<'_> {
         let mut ok = true;
         for (index, member) in all_of.iter().enumerate() {
             let member_parts = match member {
-                ReferenceOr::Reference { reference } => {
-                    self.referenced_object_parts(reference, pointer, depth)
-                }
+                ReferenceOr::Reference { reference } => self.referenced_object_parts(
+                    reference,
+                    pointer,
+                    &pointer.join("allOf").join(index.to_string()),
+                    depth,
+                ),
                 ReferenceOr::Item(member) => self.object_parts(
                     member,
                     &pointer.join("allOf").join(index.to_string()),
@@ -141,6 +172,7 @@ impl Lowerer<'_> {
             });
         }
         parts.required.extend(required.iter().cloned());
+        parts.properties = without_repeated_sites(parts.properties);
         if let Some(additional) = additional {
             parts.additional = Some((
                 additional.clone(),
@@ -165,10 +197,15 @@ impl Lowerer<'_> {
         ok.then_some(parts)
     }
 
+    /// The flattened parts of the component a member `$ref` names. Each component is
+    /// flattened once: a diamond of bases costs its number of schemas, not its number of
+    /// paths. A component that includes itself, directly or through others, is an error
+    /// naming the cycle.
     fn referenced_object_parts(
         &mut self,
         reference: &str,
         pointer: &JsonPointer,
+        member_pointer: &JsonPointer,
         depth: usize,
     ) -> Option<ObjectParts> {
         let schemas = self.component_schemas();
@@ -184,13 +221,32 @@ impl Lowerer<'_> {
         };
         let target = target.unwrap_or_else(|| pointer.clone());
         let name = target.tokens().last().cloned().unwrap_or_default();
+        if let Some(start) = self.all_of_path.iter().position(|seen| *seen == name) {
+            let mut cycle = self.all_of_path[start..].to_vec();
+            cycle.push(name);
+            self.sink.error(
+                member_pointer,
+                format!(
+                    "allOf includes itself: {}; a schema cannot extend itself",
+                    cycle.join(" -> ")
+                ),
+            );
+            return None;
+        }
+        if let Some(parts) = self.all_of_parts.get(&name) {
+            return parts.clone();
+        }
         let owner = self
             .component_types
             .get(&name)
             .map(|&id| self.types.get(id).rust_name.clone())
             .unwrap_or_else(|| naming::type_name(&name));
-        let schema = schema.clone();
-        self.object_parts(&schema, &target, &owner, depth + 1)
+        self.all_of_path.push(name.clone());
+        let parts = self.object_parts_uncached(schema, &target, &owner, depth + 1);
+        self.all_of_path.pop();
+        // Remembered failures too: the problem was reported once, where it is.
+        self.all_of_parts.insert(name, parts.clone());
+        parts
     }
 
     /// An enum of the members of a `oneOf` or `anyOf`.
@@ -327,6 +383,30 @@ impl Lowerer<'_> {
             TypeRef::Any => "Value".to_owned(),
         }
     }
+}
+
+/// The name of the component schema a pointer is, if it is one.
+fn component_schema_name(pointer: &JsonPointer) -> Option<String> {
+    match pointer.tokens() {
+        [components, schemas, name] if components == "components" && schemas == "schemas" => {
+            Some(name.clone())
+        }
+        _ => None,
+    }
+}
+
+/// The same property definition reached along several `allOf` paths (a diamond of bases)
+/// is one property: only its last occurrence is kept, where `struct_type` would have moved
+/// it anyway. Restatements at other places stay for `struct_type` to resolve.
+fn without_repeated_sites(properties: Vec<PropertySite>) -> Vec<PropertySite> {
+    let mut seen = BTreeSet::new();
+    let mut kept: Vec<PropertySite> = properties
+        .into_iter()
+        .rev()
+        .filter(|property| seen.insert(property.pointer.clone()))
+        .collect();
+    kept.reverse();
+    kept
 }
 
 /// `.../oneOf` -> `.../discriminator`.

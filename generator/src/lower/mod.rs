@@ -25,6 +25,7 @@ pub fn lower(mut document: OpenAPI) -> Result<Api, Vec<Diagnostic>> {
     lowerer.declare_component_schemas();
     lowerer.lower_component_schemas();
     lowerer.check_alias_cycles();
+    lowerer.promote_recursive_aliases();
     let operations = lowerer.lower_operations();
     let security_schemes = lowerer.lower_security_schemes();
     if !lowerer.sink.is_empty() || !normalization_problems.is_empty() {
@@ -63,6 +64,11 @@ struct Lowerer<'doc> {
     /// Model file stem -> where it came from: `ABTest` and `AbTest` differ as types but
     /// would share `ab_test.rs`.
     module_names: BTreeMap<String, JsonPointer>,
+    /// Component schema name -> its `allOf` members flattened (`None` if that failed), so
+    /// each component is flattened once however many schemas extend it.
+    all_of_parts: BTreeMap<String, Option<composition::ObjectParts>>,
+    /// The components being flattened, outermost first: a name met again is a cycle.
+    all_of_path: Vec<String>,
     sink: Sink,
 }
 
@@ -75,6 +81,8 @@ impl<'doc> Lowerer<'doc> {
             inline_types: BTreeMap::new(),
             type_names: BTreeMap::new(),
             module_names: BTreeMap::new(),
+            all_of_parts: BTreeMap::new(),
+            all_of_path: Vec::new(),
             sink: Sink::default(),
         }
     }
@@ -177,6 +185,40 @@ impl<'doc> Lowerer<'doc> {
         }
     }
 
+    /// `Tree: {type: array, items: {$ref: Tree}}` is a fine schema, but `type Tree =
+    /// Vec<Tree>` is not Rust (E0391). Every alias whose expansion mentions itself, directly
+    /// or through other aliases, becomes a newtype struct instead; the other aliases stay.
+    fn promote_recursive_aliases(&mut self) {
+        let components = self.types.strongly_connected_components(|kind| match kind {
+            TypeKind::Alias(target) => {
+                let mut mentioned = Vec::new();
+                mentioned_types(target, &mut mentioned);
+                mentioned
+            }
+            _ => Vec::new(),
+        });
+        let mut sizes = vec![0_usize; self.types.len()];
+        for &component in &components {
+            sizes[component] += 1;
+        }
+        let recursive: Vec<(TypeId, TypeRef)> = self
+            .types
+            .iter()
+            .filter_map(|(id, def)| match &def.kind {
+                TypeKind::Alias(target) => {
+                    let mut mentioned = Vec::new();
+                    mentioned_types(target, &mut mentioned);
+                    (sizes[components[id.0]] > 1 || mentioned.contains(&id))
+                        .then(|| (id, target.clone()))
+                }
+                _ => None,
+            })
+            .collect();
+        for (id, target) in recursive {
+            self.types.set_kind(id, TypeKind::Newtype(target));
+        }
+    }
+
     fn lower_security_schemes(&mut self) -> Vec<SecurityScheme> {
         let Some(components) = &self.document.components else {
             return Vec::new();
@@ -223,6 +265,15 @@ impl<'doc> Lowerer<'doc> {
             }
         }
         schemes
+    }
+}
+
+/// Every named type a type reference mentions, inside lists and maps too.
+fn mentioned_types(ty: &TypeRef, out: &mut Vec<TypeId>) {
+    match ty {
+        TypeRef::Named(id) => out.push(*id),
+        TypeRef::List(inner) | TypeRef::Map(inner) => mentioned_types(inner, out),
+        TypeRef::Primitive(_) | TypeRef::Any => {}
     }
 }
 

@@ -1,0 +1,266 @@
+//! Specs built to make the generator hang, exhaust memory or overflow its stack, and specs
+//! whose names or text would make the generated crate unusable (issue 8). Each runs under a
+//! watchdog: the generator must answer in time with files or located errors.
+
+use atlas_codegen::Generation;
+use atlas_codegen::diagnostics::Diagnostics;
+use integration_tests::generate;
+use serde_json::{Map, Value, json};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// The generator answers each of these in well under a second; this much means a blow-up.
+const WATCHDOG: Duration = Duration::from_secs(10);
+
+/// Generates on a thread with a large stack (a debug build needs it for syn and prettyplease
+/// on big files, not for the generator's own recursion), and fails the test if it panics or
+/// takes longer than the watchdog.
+fn generate_in_time(name: &str, spec: &Value) -> Result<Generation, Diagnostics> {
+    let text = serde_json::to_string(spec).unwrap();
+    let (sender, receiver) = mpsc::channel();
+    let thread_name = name.to_owned();
+    let started = Instant::now();
+    std::thread::Builder::new()
+        .stack_size(8 << 20)
+        .spawn(move || {
+            let _ = sender.send(generate(&format!("{thread_name}.json"), &text));
+        })
+        .unwrap();
+    match receiver.recv_timeout(WATCHDOG) {
+        Ok(outcome) => {
+            eprintln!("{name}: {:?}", started.elapsed());
+            outcome
+        }
+        Err(mpsc::RecvTimeoutError::Timeout) => {
+            panic!("{name}: the generator did not finish within {WATCHDOG:?}")
+        }
+        Err(mpsc::RecvTimeoutError::Disconnected) => panic!("{name}: the generator panicked"),
+    }
+}
+
+/// A spec with one operation returning `#/components/schemas/<root>` and these schemas.
+fn spec(root: &str, schemas: Map<String, Value>) -> Value {
+    json!({
+        "openapi": "3.0.3",
+        "info": {"title": "Hostile", "version": "1"},
+        "paths": {"/things": {"get": {
+            "operationId": "getThing",
+            "responses": {"200": {"description": "OK", "content": {"application/json": {
+                "schema": {"$ref": format!("#/components/schemas/{root}")}
+            }}}}
+        }}},
+        "components": {"schemas": schemas},
+    })
+}
+
+fn reference(name: &str) -> Value {
+    json!({"$ref": format!("#/components/schemas/{name}")})
+}
+
+fn schemas(entries: impl IntoIterator<Item = (String, Value)>) -> Map<String, Value> {
+    entries.into_iter().collect()
+}
+
+fn file<'a>(generation: &'a Generation, path: &str) -> &'a str {
+    &generation
+        .files
+        .iter()
+        .find(|file| file.path == path)
+        .unwrap_or_else(|| panic!("no {path}"))
+        .contents
+}
+
+fn messages(errors: &Diagnostics) -> String {
+    errors.to_string()
+}
+
+#[test]
+fn mutually_including_all_ofs_are_a_located_cycle_not_a_hang() {
+    // 505 bytes that used to double the work at each of 32 levels.
+    let spec = spec(
+        "A",
+        schemas([
+            (
+                "A".to_owned(),
+                json!({"allOf": [reference("B"), reference("B")]}),
+            ),
+            (
+                "B".to_owned(),
+                json!({"allOf": [reference("A"), reference("A")]}),
+            ),
+        ]),
+    );
+    let errors = generate_in_time("all-of-bomb", &spec).expect_err("a cycle");
+    let text = messages(&errors);
+    assert!(
+        text.contains("#/components/schemas/A") && text.contains("A -> B -> A"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_base_that_includes_mixins_that_include_it_is_a_located_cycle() {
+    let spec = spec(
+        "Base",
+        schemas([
+            (
+                "Base".to_owned(),
+                json!({"allOf": [reference("MixinA"), reference("MixinB"),
+                    {"type": "object", "properties": {"id": {"type": "string"}}}]}),
+            ),
+            (
+                "MixinA".to_owned(),
+                json!({"allOf": [reference("Base"),
+                    {"type": "object", "properties": {"a": {"type": "string"}}}]}),
+            ),
+            (
+                "MixinB".to_owned(),
+                json!({"allOf": [reference("Base"),
+                    {"type": "object", "properties": {"b": {"type": "string"}}}]}),
+            ),
+        ]),
+    );
+    let errors = generate_in_time("mixin-cycle", &spec).expect_err("a cycle");
+    let text = messages(&errors);
+    assert!(text.contains("Base -> MixinA -> Base"), "{text}");
+}
+
+/// `L0` includes `L1a` and `L1b`, which both include `L2a` and `L2b`, and so on: 2^depth
+/// paths, but only 2 * depth schemas, each flattened once.
+#[test]
+fn an_all_of_diamond_twenty_levels_deep_generates() {
+    let depth = 20;
+    let mut entries = vec![(
+        "L0".to_owned(),
+        json!({"allOf": [reference("L1a"), reference("L1b")]}),
+    )];
+    for level in 1..depth {
+        for side in ["a", "b"] {
+            let next = level + 1;
+            entries.push((
+                format!("L{level}{side}"),
+                json!({"allOf": [reference(&format!("L{next}a")), reference(&format!("L{next}b")),
+                    {"type": "object", "properties": {format!("p{level}{side}"): {"type": "string"}}}]}),
+            ));
+        }
+    }
+    for side in ["a", "b"] {
+        entries.push((
+            format!("L{depth}{side}"),
+            json!({"type": "object", "properties": {format!("leaf{side}"): {"type": "integer"}}}),
+        ));
+    }
+    let generation = generate_in_time("all-of-diamond", &spec("L0", schemas(entries)))
+        .unwrap_or_else(|e| {
+            panic!("{e}");
+        });
+    let l0 = file(&generation, "src/models/l0.rs");
+    assert!(l0.contains("pub p1a:") && l0.contains("pub leafb:"), "{l0}");
+}
+
+#[test]
+fn a_forty_deep_all_of_chain_generates() {
+    let depth = 40;
+    let mut entries: Vec<(String, Value)> = (0..depth)
+        .map(|level| {
+            (
+                format!("S{level}"),
+                json!({"allOf": [reference(&format!("S{}", level + 1)),
+                    {"type": "object", "properties": {format!("p{level}"): {"type": "string"}}}]}),
+            )
+        })
+        .collect();
+    entries.push((
+        format!("S{depth}"),
+        json!({"type": "object", "properties": {"last": {"type": "string"}}}),
+    ));
+    let generation = generate_in_time("all-of-chain", &spec("S0", schemas(entries)))
+        .unwrap_or_else(|e| {
+            panic!("{e}");
+        });
+    let s0 = file(&generation, "src/models/s0.rs");
+    assert!(s0.contains("pub p39:") && s0.contains("pub last:"), "{s0}");
+}
+
+/// `N0.next` holds `N1`, which holds `N2`, ...; with `cyclic`, the last holds `N0` again,
+/// so every field must be boxed.
+fn reference_chain(length: usize, cyclic: bool) -> Value {
+    let entries = (0..length).map(|index| {
+        let next = if index + 1 < length {
+            Some(index + 1)
+        } else if cyclic {
+            Some(0)
+        } else {
+            None
+        };
+        let mut properties = json!({"name": {"type": "string"}});
+        if let Some(next) = next {
+            properties["next"] = reference(&format!("N{next}"));
+        }
+        (
+            format!("N{index}"),
+            json!({"type": "object", "required": ["name"], "properties": properties}),
+        )
+    });
+    spec("N0", schemas(entries))
+}
+
+#[test]
+fn a_long_reference_chain_generates_in_linear_time() {
+    let generation =
+        generate_in_time("chain", &reference_chain(5_000, false)).unwrap_or_else(|e| panic!("{e}"));
+    let first = file(&generation, "src/models/n0.rs");
+    assert!(
+        first.contains("pub next: Option<crate::models::N1>,"),
+        "{first}"
+    );
+}
+
+#[test]
+fn a_long_reference_cycle_boxes_every_link() {
+    let generation =
+        generate_in_time("cycle", &reference_chain(5_000, true)).unwrap_or_else(|e| panic!("{e}"));
+    let last = file(&generation, "src/models/n4999.rs");
+    assert!(
+        last.contains("pub next: Option<Box<crate::models::N0>>,"),
+        "{last}"
+    );
+}
+
+#[test]
+fn a_very_long_reference_chain_does_not_overflow_the_stack() {
+    // 30,000 schemas in a cycle: this used to abort the whole process with a stack overflow.
+    let outcome = generate_in_time("long-chain", &reference_chain(30_000, true));
+    let generation = outcome.unwrap_or_else(|e| panic!("{e}"));
+    assert!(generation.files.len() > 30_000);
+}
+
+#[test]
+fn a_cycle_through_an_array_or_a_map_becomes_a_newtype() {
+    let spec = spec(
+        "Tree",
+        schemas([
+            (
+                "Tree".to_owned(),
+                json!({"type": "array", "items": reference("Tree")}),
+            ),
+            (
+                "Forest".to_owned(),
+                json!({"type": "object", "additionalProperties": reference("Forest")}),
+            ),
+        ]),
+    );
+    let generation = generate_in_time("alias-cycle", &spec).unwrap_or_else(|e| panic!("{e}"));
+    let tree = file(&generation, "src/models/tree.rs");
+    assert!(
+        tree.contains("pub struct Tree(pub Vec<crate::models::Tree>);"),
+        "{tree}"
+    );
+    let forest = file(&generation, "src/models/forest.rs");
+    assert!(
+        forest.contains(
+            "pub struct Forest(pub std::collections::BTreeMap<String, crate::models::Forest>);"
+        ),
+        "{forest}"
+    );
+}
