@@ -19,8 +19,7 @@
 
 #![allow(deprecated)] // Atlas deprecated these operations; listing them is still what this shows.
 
-use atlas_snapshots::runtime::client::ConfigError;
-use atlas_snapshots::{Client, Credentials, Error};
+use atlas_snapshots::{Client, ConfigError, Credentials, Error};
 use futures_util::{Stream, StreamExt};
 use std::pin::pin;
 use std::process::ExitCode;

@@ -81,6 +81,7 @@
     feature = "client",
     doc = " Errors are [`Error`]: match on the variant, or ask for `status()` and `error_code()`."
 )]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #[rustfmt::skip]
 pub mod models;
 #[rustfmt::skip]
@@ -88,10 +89,24 @@ pub mod operations;
 #[rustfmt::skip]
 mod patterns;
 pub mod runtime;
+/// The `chrono` crate of the models' dates and timestamps.
+pub use chrono;
+/// The `http` crate of this crate's signatures (requests, responses, status codes),
+/// so that callers name its types without depending on it themselves.
+pub use http;
+/// The `reqwest` crate that [`ClientBuilder::http_client`] takes a client of.
 #[cfg(feature = "client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+pub use reqwest;
+#[cfg(feature = "client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+pub use runtime::{AuthError, ConfigError, RequestContext};
+#[cfg(feature = "client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub use runtime::{Client, ClientBuilder, Credentials, RetryPolicy};
 /// The error of every client call of this crate.
 #[cfg(feature = "client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub type Error = runtime::Error<crate::models::ApiError>;
 /// The server the spec names, the default base URL for `build_request`.
 pub const DEFAULT_BASE_URL: &str = "https://cloud.mongodb.com";

@@ -4,17 +4,9 @@
 /// Phase of the workflow for this snapshot at the time this resource made this request.
 ///
 /// Atlas adds values over time: a value this crate does not list deserializes into [`BackupTenantSnapshotStatus::Unknown`] and serializes back unchanged.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde_with::SerializeDisplay,
-    serde_with::DeserializeFromStr
-)]
+///
+/// To match on it, name the variants you handle and end with a wildcard arm: the enum is `#[non_exhaustive]`, so a later version of this crate may add a variant for a value that arrives as `Unknown` today. Code that needs such a value before then compares [`BackupTenantSnapshotStatus::as_str`] rather than matching `Unknown`, and keeps working when the variant appears.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BackupTenantSnapshotStatus {
     /// `PENDING`
@@ -50,6 +42,17 @@ impl BackupTenantSnapshotStatus {
             Self::Unknown(value) => value,
         }
     }
+    /// The known variant for a wire value, if the spec lists it.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "PENDING" => Some(Self::Pending),
+            "QUEUED" => Some(Self::Queued),
+            "RUNNING" => Some(Self::Running),
+            "FAILED" => Some(Self::Failed),
+            "COMPLETED" => Some(Self::Completed),
+            _ => None,
+        }
+    }
 }
 impl std::fmt::Display for BackupTenantSnapshotStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -59,23 +62,47 @@ impl std::fmt::Display for BackupTenantSnapshotStatus {
 impl std::str::FromStr for BackupTenantSnapshotStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "PENDING" => Self::Pending,
-                "QUEUED" => Self::Queued,
-                "RUNNING" => Self::Running,
-                "FAILED" => Self::Failed,
-                "COMPLETED" => Self::Completed,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+        Ok(Self::from(value))
     }
 }
 impl From<&str> for BackupTenantSnapshotStatus {
     fn from(value: &str) -> Self {
-        match value.parse() {
-            Ok(parsed) => parsed,
-            Err(never) => match never {}
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+impl From<String> for BackupTenantSnapshotStatus {
+    fn from(value: String) -> Self {
+        Self::known(&value).unwrap_or(Self::Unknown(value))
+    }
+}
+impl serde::Serialize for BackupTenantSnapshotStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for BackupTenantSnapshotStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl serde::de::Visitor<'_> for __Visitor {
+            type Value = BackupTenantSnapshotStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a BackupTenantSnapshotStatus string")
+            }
+            fn visit_str<E: serde::de::Error>(
+                self,
+                value: &str,
+            ) -> Result<BackupTenantSnapshotStatus, E> {
+                Ok(BackupTenantSnapshotStatus::from(value))
+            }
+            fn visit_string<E: serde::de::Error>(
+                self,
+                value: String,
+            ) -> Result<BackupTenantSnapshotStatus, E> {
+                Ok(BackupTenantSnapshotStatus::from(value))
+            }
         }
+        deserializer.deserialize_str(__Visitor)
     }
 }

@@ -2,17 +2,9 @@
 // change the spec and run `cargo xtask codegen` again.
 
 /// Atlas adds values over time: a value this crate does not list deserializes into [`ListLegacySnapshotsCompleted::Unknown`] and serializes back unchanged.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde_with::SerializeDisplay,
-    serde_with::DeserializeFromStr
-)]
+///
+/// To match on it, name the variants you handle and end with a wildcard arm: the enum is `#[non_exhaustive]`, so a later version of this crate may add a variant for a value that arrives as `Unknown` today. Code that needs such a value before then compares [`ListLegacySnapshotsCompleted::as_str`] rather than matching `Unknown`, and keeps working when the variant appears.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ListLegacySnapshotsCompleted {
     /// `all`
@@ -36,6 +28,15 @@ impl ListLegacySnapshotsCompleted {
             Self::Unknown(value) => value,
         }
     }
+    /// The known variant for a wire value, if the spec lists it.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "all" => Some(Self::All),
+            "true" => Some(Self::True),
+            "false" => Some(Self::False),
+            _ => None,
+        }
+    }
 }
 impl std::fmt::Display for ListLegacySnapshotsCompleted {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -45,21 +46,47 @@ impl std::fmt::Display for ListLegacySnapshotsCompleted {
 impl std::str::FromStr for ListLegacySnapshotsCompleted {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "all" => Self::All,
-                "true" => Self::True,
-                "false" => Self::False,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+        Ok(Self::from(value))
     }
 }
 impl From<&str> for ListLegacySnapshotsCompleted {
     fn from(value: &str) -> Self {
-        match value.parse() {
-            Ok(parsed) => parsed,
-            Err(never) => match never {}
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+impl From<String> for ListLegacySnapshotsCompleted {
+    fn from(value: String) -> Self {
+        Self::known(&value).unwrap_or(Self::Unknown(value))
+    }
+}
+impl serde::Serialize for ListLegacySnapshotsCompleted {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListLegacySnapshotsCompleted {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl serde::de::Visitor<'_> for __Visitor {
+            type Value = ListLegacySnapshotsCompleted;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ListLegacySnapshotsCompleted string")
+            }
+            fn visit_str<E: serde::de::Error>(
+                self,
+                value: &str,
+            ) -> Result<ListLegacySnapshotsCompleted, E> {
+                Ok(ListLegacySnapshotsCompleted::from(value))
+            }
+            fn visit_string<E: serde::de::Error>(
+                self,
+                value: String,
+            ) -> Result<ListLegacySnapshotsCompleted, E> {
+                Ok(ListLegacySnapshotsCompleted::from(value))
+            }
         }
+        deserializer.deserialize_str(__Visitor)
     }
 }

@@ -4,17 +4,9 @@
 /// Human-readable label that identifies how often this snapshot triggers.
 ///
 /// Atlas adds values over time: a value this crate does not list deserializes into [`ServerlessBackupSnapshotFrequencyType::Unknown`] and serializes back unchanged.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde_with::SerializeDisplay,
-    serde_with::DeserializeFromStr
-)]
+///
+/// To match on it, name the variants you handle and end with a wildcard arm: the enum is `#[non_exhaustive]`, so a later version of this crate may add a variant for a value that arrives as `Unknown` today. Code that needs such a value before then compares [`ServerlessBackupSnapshotFrequencyType::as_str`] rather than matching `Unknown`, and keeps working when the variant appears.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ServerlessBackupSnapshotFrequencyType {
     /// `hourly`
@@ -46,6 +38,16 @@ impl ServerlessBackupSnapshotFrequencyType {
             Self::Unknown(value) => value,
         }
     }
+    /// The known variant for a wire value, if the spec lists it.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "hourly" => Some(Self::Hourly),
+            "daily" => Some(Self::Daily),
+            "weekly" => Some(Self::Weekly),
+            "monthly" => Some(Self::Monthly),
+            _ => None,
+        }
+    }
 }
 impl std::fmt::Display for ServerlessBackupSnapshotFrequencyType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -55,22 +57,47 @@ impl std::fmt::Display for ServerlessBackupSnapshotFrequencyType {
 impl std::str::FromStr for ServerlessBackupSnapshotFrequencyType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "hourly" => Self::Hourly,
-                "daily" => Self::Daily,
-                "weekly" => Self::Weekly,
-                "monthly" => Self::Monthly,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+        Ok(Self::from(value))
     }
 }
 impl From<&str> for ServerlessBackupSnapshotFrequencyType {
     fn from(value: &str) -> Self {
-        match value.parse() {
-            Ok(parsed) => parsed,
-            Err(never) => match never {}
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+impl From<String> for ServerlessBackupSnapshotFrequencyType {
+    fn from(value: String) -> Self {
+        Self::known(&value).unwrap_or(Self::Unknown(value))
+    }
+}
+impl serde::Serialize for ServerlessBackupSnapshotFrequencyType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerlessBackupSnapshotFrequencyType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl serde::de::Visitor<'_> for __Visitor {
+            type Value = ServerlessBackupSnapshotFrequencyType;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ServerlessBackupSnapshotFrequencyType string")
+            }
+            fn visit_str<E: serde::de::Error>(
+                self,
+                value: &str,
+            ) -> Result<ServerlessBackupSnapshotFrequencyType, E> {
+                Ok(ServerlessBackupSnapshotFrequencyType::from(value))
+            }
+            fn visit_string<E: serde::de::Error>(
+                self,
+                value: String,
+            ) -> Result<ServerlessBackupSnapshotFrequencyType, E> {
+                Ok(ServerlessBackupSnapshotFrequencyType::from(value))
+            }
         }
+        deserializer.deserialize_str(__Visitor)
     }
 }

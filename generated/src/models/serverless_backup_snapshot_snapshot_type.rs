@@ -4,17 +4,9 @@
 /// Human-readable label that identifies when this snapshot triggers.
 ///
 /// Atlas adds values over time: a value this crate does not list deserializes into [`ServerlessBackupSnapshotSnapshotType::Unknown`] and serializes back unchanged.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde_with::SerializeDisplay,
-    serde_with::DeserializeFromStr
-)]
+///
+/// To match on it, name the variants you handle and end with a wildcard arm: the enum is `#[non_exhaustive]`, so a later version of this crate may add a variant for a value that arrives as `Unknown` today. Code that needs such a value before then compares [`ServerlessBackupSnapshotSnapshotType::as_str`] rather than matching `Unknown`, and keeps working when the variant appears.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ServerlessBackupSnapshotSnapshotType {
     /// `onDemand`
@@ -35,6 +27,14 @@ impl ServerlessBackupSnapshotSnapshotType {
             Self::Unknown(value) => value,
         }
     }
+    /// The known variant for a wire value, if the spec lists it.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "onDemand" => Some(Self::OnDemand),
+            "scheduled" => Some(Self::Scheduled),
+            _ => None,
+        }
+    }
 }
 impl std::fmt::Display for ServerlessBackupSnapshotSnapshotType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -44,20 +44,47 @@ impl std::fmt::Display for ServerlessBackupSnapshotSnapshotType {
 impl std::str::FromStr for ServerlessBackupSnapshotSnapshotType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "onDemand" => Self::OnDemand,
-                "scheduled" => Self::Scheduled,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+        Ok(Self::from(value))
     }
 }
 impl From<&str> for ServerlessBackupSnapshotSnapshotType {
     fn from(value: &str) -> Self {
-        match value.parse() {
-            Ok(parsed) => parsed,
-            Err(never) => match never {}
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+impl From<String> for ServerlessBackupSnapshotSnapshotType {
+    fn from(value: String) -> Self {
+        Self::known(&value).unwrap_or(Self::Unknown(value))
+    }
+}
+impl serde::Serialize for ServerlessBackupSnapshotSnapshotType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerlessBackupSnapshotSnapshotType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl serde::de::Visitor<'_> for __Visitor {
+            type Value = ServerlessBackupSnapshotSnapshotType;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ServerlessBackupSnapshotSnapshotType string")
+            }
+            fn visit_str<E: serde::de::Error>(
+                self,
+                value: &str,
+            ) -> Result<ServerlessBackupSnapshotSnapshotType, E> {
+                Ok(ServerlessBackupSnapshotSnapshotType::from(value))
+            }
+            fn visit_string<E: serde::de::Error>(
+                self,
+                value: String,
+            ) -> Result<ServerlessBackupSnapshotSnapshotType, E> {
+                Ok(ServerlessBackupSnapshotSnapshotType::from(value))
+            }
         }
+        deserializer.deserialize_str(__Visitor)
     }
 }

@@ -4,17 +4,9 @@
 /// Human-readable label that indicates the stage of the backup process for this snapshot.
 ///
 /// Atlas adds values over time: a value this crate does not list deserializes into [`ServerlessBackupSnapshotStatus::Unknown`] and serializes back unchanged.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde_with::SerializeDisplay,
-    serde_with::DeserializeFromStr
-)]
+///
+/// To match on it, name the variants you handle and end with a wildcard arm: the enum is `#[non_exhaustive]`, so a later version of this crate may add a variant for a value that arrives as `Unknown` today. Code that needs such a value before then compares [`ServerlessBackupSnapshotStatus::as_str`] rather than matching `Unknown`, and keeps working when the variant appears.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ServerlessBackupSnapshotStatus {
     /// `queued`
@@ -46,6 +38,16 @@ impl ServerlessBackupSnapshotStatus {
             Self::Unknown(value) => value,
         }
     }
+    /// The known variant for a wire value, if the spec lists it.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "queued" => Some(Self::Queued),
+            "inProgress" => Some(Self::InProgress),
+            "completed" => Some(Self::Completed),
+            "failed" => Some(Self::Failed),
+            _ => None,
+        }
+    }
 }
 impl std::fmt::Display for ServerlessBackupSnapshotStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -55,22 +57,47 @@ impl std::fmt::Display for ServerlessBackupSnapshotStatus {
 impl std::str::FromStr for ServerlessBackupSnapshotStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "queued" => Self::Queued,
-                "inProgress" => Self::InProgress,
-                "completed" => Self::Completed,
-                "failed" => Self::Failed,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+        Ok(Self::from(value))
     }
 }
 impl From<&str> for ServerlessBackupSnapshotStatus {
     fn from(value: &str) -> Self {
-        match value.parse() {
-            Ok(parsed) => parsed,
-            Err(never) => match never {}
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+impl From<String> for ServerlessBackupSnapshotStatus {
+    fn from(value: String) -> Self {
+        Self::known(&value).unwrap_or(Self::Unknown(value))
+    }
+}
+impl serde::Serialize for ServerlessBackupSnapshotStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerlessBackupSnapshotStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl serde::de::Visitor<'_> for __Visitor {
+            type Value = ServerlessBackupSnapshotStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ServerlessBackupSnapshotStatus string")
+            }
+            fn visit_str<E: serde::de::Error>(
+                self,
+                value: &str,
+            ) -> Result<ServerlessBackupSnapshotStatus, E> {
+                Ok(ServerlessBackupSnapshotStatus::from(value))
+            }
+            fn visit_string<E: serde::de::Error>(
+                self,
+                value: String,
+            ) -> Result<ServerlessBackupSnapshotStatus, E> {
+                Ok(ServerlessBackupSnapshotStatus::from(value))
+            }
         }
+        deserializer.deserialize_str(__Visitor)
     }
 }

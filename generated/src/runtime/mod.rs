@@ -7,6 +7,7 @@
 
 pub mod auth;
 #[cfg(feature = "client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub mod client;
 mod operation;
 mod request;
@@ -14,18 +15,31 @@ mod response;
 pub mod retry;
 mod validation;
 
+pub use auth::Secret;
 #[cfg(feature = "client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+pub use client::{AuthError, ConfigError, RequestContext};
+#[cfg(feature = "client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub use client::{Client, ClientBuilder, Credentials, Error};
 #[cfg(feature = "client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub use client::{ItemStream, Page, PageStream};
-pub use auth::Secret;
 pub use operation::{ErrorBody, Operation, Paginated};
+pub use request::{BuildError, JsonBody, encode_path_segment};
+pub use response::ResponseError;
 pub use retry::RetryPolicy;
-pub use request::{
-    BuildError, Headers, JsonBody, Query, build_request, encode_path_segment, json_body,
-};
+pub use validation::{ParameterError, ParameterLocation, ParameterName, Rule};
+
+// Plumbing that generated code calls and users never need: public so that generated modules
+// (and crates generated into other folders) reach it, hidden so that the docs show what a
+// user works with.
+#[doc(hidden)]
+pub use request::{Headers, Query, build_request, json_body};
+#[doc(hidden)]
 pub use response::{
-    ResponseError, ResponseSpec, parse_empty_response, parse_json_response,
-    parse_optional_json_response, parse_raw_response,
+    ResponseSpec, parse_empty_response, parse_json_response, parse_optional_json_response,
+    parse_raw_response,
 };
-pub use validation::{ParameterError, ParameterLocation, ParameterName, Pattern, Rule, Rules};
+#[doc(hidden)]
+pub use validation::{Pattern, Rules};

@@ -23,13 +23,17 @@ pub struct ResponseSpec {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ResponseError<E> {
-    /// A documented error status, with the body parsed into the spec's error schema (boxed,
-    /// so that a `Result` carrying this error stays small on the success path).
+    /// Atlas's error body, parsed into the spec's error schema (boxed, so that a `Result`
+    /// carrying this error stays small on the success path): for a documented error status,
+    /// and for an undocumented 4xx or 5xx whose body is an Atlas error all the same (it
+    /// decodes, and has an `errorCode` or a `detail`), since Atlas sends its error body with
+    /// every error. The client classifies responses with this same function.
     Api {
         status: http::StatusCode,
         body: Box<E>,
     },
-    /// A status the operation does not document; the body is kept as received.
+    /// A status the operation does not document, without an Atlas error body; the body is
+    /// kept as received.
     UnexpectedStatus {
         status: http::StatusCode,
         body: Vec<u8>,
@@ -68,6 +72,18 @@ impl<E> ResponseError<E> {
             }
             ResponseError::Api { .. } => None,
         }
+    }
+}
+
+impl<E: ErrorBody> ResponseError<E> {
+    /// Atlas's `errorCode`, such as `RESOURCE_NOT_FOUND`, when the body is an Atlas error.
+    pub fn error_code(&self) -> Option<&str> {
+        self.api_error().and_then(ErrorBody::error_code)
+    }
+
+    /// Whether Atlas answered with this `errorCode`.
+    pub fn is_error_code(&self, code: &str) -> bool {
+        self.error_code() == Some(code)
     }
 }
 
@@ -191,24 +207,43 @@ where
     Err(error_response(status, payload, body, spec))
 }
 
+/// Classifies a response that is not a documented success. The client calls the parsers,
+/// and so this, too: both paths classify a response alike.
 fn error_response<E: ErrorBody>(
     status: http::StatusCode,
     payload: Payload<'_>,
     body: &[u8],
     spec: &ResponseSpec,
 ) -> ResponseError<E> {
-    if !spec.documented_errors.contains(&status.as_u16()) {
-        return ResponseError::UnexpectedStatus {
-            status,
-            body: body.to_vec(),
+    if spec.documented_errors.contains(&status.as_u16()) {
+        return match payload.decode_error(status) {
+            Ok(decoded) => ResponseError::Api {
+                status,
+                body: Box::new(decoded),
+            },
+            Err(source) => ResponseError::Decode {
+                status,
+                body: body.to_vec(),
+                source,
+            },
         };
     }
-    match payload.decode_error(status, body) {
-        Ok(body) => ResponseError::Api {
-            status,
-            body: Box::new(body),
-        },
-        Err(error) => error,
+    // Atlas sends its error body with every error, also with statuses an operation does not
+    // document (a 404 where the spec lists 401 and 500). Any JSON object may decode into an
+    // error type without required fields, so the body must also say something.
+    if status.is_client_error() || status.is_server_error() {
+        if let Ok(decoded) = payload.decode_error::<E>(status) {
+            if decoded.error_code().is_some() || decoded.detail().is_some() {
+                return ResponseError::Api {
+                    status,
+                    body: Box::new(decoded),
+                };
+            }
+        }
+    }
+    ResponseError::UnexpectedStatus {
+        status,
+        body: body.to_vec(),
     }
 }
 
@@ -220,24 +255,15 @@ enum Payload<'a> {
 
 impl Payload<'_> {
     /// Decodes an error body, letting the error type choose by status.
-    fn decode_error<E: ErrorBody>(
-        self,
-        status: http::StatusCode,
-        body: &[u8],
-    ) -> Result<E, ResponseError<E>> {
-        let decoded = match self {
+    fn decode_error<E: ErrorBody>(self, status: http::StatusCode) -> Result<E, serde_json::Error> {
+        match self {
             Payload::Bytes(bytes) => {
                 let mut deserializer = serde_json::Deserializer::from_slice(bytes);
                 E::deserialize_for_status(status, &mut deserializer)
                     .and_then(|decoded| deserializer.end().map(|()| decoded))
             }
             Payload::Unwrapped(value) => E::deserialize_for_status(status, value),
-        };
-        decoded.map_err(|source| ResponseError::Decode {
-            status,
-            body: body.to_vec(),
-            source,
-        })
+        }
     }
 
     fn decode<T: DeserializeOwned, E>(

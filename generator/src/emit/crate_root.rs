@@ -29,26 +29,32 @@ default = ["client"]
 # The async client (reqwest with rustls, tokio). Without it the crate is sans-IO: request
 # builders and response parsers for any HTTP stack.
 client = ["dep:fastrand", "dep:futures-util", "dep:reqwest", "dep:tokio", "dep:tracing"]
+# HTTP/2 for the client, negotiated over TLS. Off by default: Atlas answers HTTP/1.1 too, and
+# h2 with what it needs is about eight packages more to build.
+http2 = ["client", "reqwest/http2"]
 
 [dependencies]
-chrono = {{ version = "0.4.40", default-features = false, features = ["serde", "std", "clock"] }}
+chrono = {{ version = "0.4.40", default-features = false, features = ["serde", "std"] }}
 fastrand = {{ version = "2.3", optional = true }}
 form_urlencoded = "1.2"
 futures-util = {{ version = "0.3.31", optional = true, default-features = false, features = ["std"] }}
 http = "1.1"
 percent-encoding = "2.3"
-{pattern_engines}reqwest = {{ version = "0.12.12", optional = true, default-features = false, features = ["rustls-tls", "http2"] }}
+{pattern_engines}reqwest = {{ version = "0.12.12", optional = true, default-features = false, features = ["rustls-tls"] }}
 serde = {{ version = "1.0.200", features = ["derive"] }}
 serde_json = "1.0.120"
-serde_with = {{ version = "3.12", default-features = false, features = ["macros"] }}
 tokio = {{ version = "1.43", optional = true, features = ["sync", "time"] }}
-tracing = {{ version = "0.1.41", optional = true }}
+tracing = {{ version = "0.1.41", optional = true, default-features = false, features = ["std"] }}
 
 [dev-dependencies]
 tokio = {{ version = "1.43", features = ["macros", "rt-multi-thread"] }}
 
 [lints.rust]
 unsafe_code = "forbid"
+
+[package.metadata.docs.rs]
+all-features = true
+rustdoc-args = ["--cfg", "docsrs"]
 "#,
         name = options.crate_name,
         version = options.crate_version,
@@ -127,12 +133,14 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         quote! {
             /// The error of every client call of this crate.
             #[cfg(feature = "client")]
+            #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
             pub type Error = runtime::Error<#error_body>;
         }
     });
     quote! {
         #crate_docs
         #client_docs
+        #![cfg_attr(docsrs, feature(doc_cfg))]
 
         #[rustfmt::skip]
         pub mod models;
@@ -142,7 +150,20 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         mod patterns;
         pub mod runtime;
 
+        /// The `chrono` crate of the models' dates and timestamps.
+        pub use chrono;
+        /// The `http` crate of this crate's signatures (requests, responses, status codes),
+        /// so that callers name its types without depending on it themselves.
+        pub use http;
+        /// The `reqwest` crate that [`ClientBuilder::http_client`] takes a client of.
         #[cfg(feature = "client")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+        pub use reqwest;
+        #[cfg(feature = "client")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+        pub use runtime::{AuthError, ConfigError, RequestContext};
+        #[cfg(feature = "client")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
         pub use runtime::{Client, ClientBuilder, Credentials, RetryPolicy};
 
         #error_alias

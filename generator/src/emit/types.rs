@@ -253,8 +253,14 @@ fn enum_tokens(def: &TypeDef, string_enum: &StringEnum) -> TokenStream {
     let name = format_ident!("{}", def.rust_name);
     let evolution = format!(
         "Atlas adds values over time: a value this crate does not list deserializes into \
-         [`{}::{}`] and serializes back unchanged.",
-        def.rust_name, string_enum.fallback_variant
+         [`{name}::{fallback}`] and serializes back unchanged.\n\n\
+         To match on it, name the variants you handle and end with a wildcard arm: the enum \
+         is `#[non_exhaustive]`, so a later version of this crate may add a variant for a \
+         value that arrives as `{fallback}` today. Code that needs such a value before then \
+         compares [`{name}::as_str`] rather than matching `{fallback}`, and keeps working \
+         when the variant appears.",
+        name = def.rust_name,
+        fallback = string_enum.fallback_variant
     );
     let docs = spec_docs_with_note(def.docs.as_deref(), &evolution);
     let fallback = format_ident!("{}", string_enum.fallback_variant);
@@ -275,9 +281,13 @@ fn enum_tokens(def: &TypeDef, string_enum: &StringEnum) -> TokenStream {
             groups => format!(" `{wire}` ({})", sanitize_text(&groups.join(", "))),
         }
     });
+    let expecting = format!("a {} string", def.rust_name);
+    // Plain serde, written out: a known value never allocates, an unknown one is kept
+    // (moved, when the deserializer hands over an owned `String`). `__Visitor` cannot clash
+    // with a generated type name, which is always camel case without leading underscores.
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde_with::SerializeDisplay, serde_with::DeserializeFromStr)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum #name {
             #( #[doc = #variant_docs] #variants, )*
@@ -296,6 +306,14 @@ fn enum_tokens(def: &TypeDef, string_enum: &StringEnum) -> TokenStream {
                     Self::#fallback(value) => value,
                 }
             }
+
+            /// The known variant for a wire value, if the spec lists it.
+            fn known(value: &str) -> Option<Self> {
+                match value {
+                    #( #wire_values => Some(Self::#variants), )*
+                    _ => None,
+                }
+            }
         }
 
         impl std::fmt::Display for #name {
@@ -308,19 +326,49 @@ fn enum_tokens(def: &TypeDef, string_enum: &StringEnum) -> TokenStream {
             type Err = std::convert::Infallible;
 
             fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Ok(match value {
-                    #( #wire_values => Self::#variants, )*
-                    other => Self::#fallback(other.to_owned()),
-                })
+                Ok(Self::from(value))
             }
         }
 
         impl From<&str> for #name {
             fn from(value: &str) -> Self {
-                match value.parse() {
-                    Ok(parsed) => parsed,
-                    Err(never) => match never {},
+                Self::known(value).unwrap_or_else(|| Self::#fallback(value.to_owned()))
+            }
+        }
+
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
+                Self::known(&value).unwrap_or(Self::#fallback(value))
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct __Visitor;
+
+                impl serde::de::Visitor<'_> for __Visitor {
+                    type Value = #name;
+
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+
+                    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<#name, E> {
+                        Ok(#name::from(value))
+                    }
+
+                    fn visit_string<E: serde::de::Error>(self, value: String) -> Result<#name, E> {
+                        Ok(#name::from(value))
+                    }
                 }
+
+                deserializer.deserialize_str(__Visitor)
             }
         }
     }

@@ -130,13 +130,18 @@ pub enum Error<E = serde_json::Value> {
 }
 
 impl<E: ErrorBody> Error<E> {
-    /// The HTTP status, when Atlas answered.
+    /// The HTTP status, when Atlas answered: also the token endpoint's, when it refused the
+    /// service account, so that refused credentials give `Some(401)` whatever their kind.
     pub fn status(&self) -> Option<http::StatusCode> {
         match self {
             Error::Api { status, .. }
             | Error::UnexpectedStatus { status, .. }
             | Error::Decode { status, .. }
             | Error::BodyTooLarge { status, .. } => Some(*status),
+            Error::Auth {
+                source: AuthError::TokenRefused { status, .. },
+                ..
+            } => http::StatusCode::from_u16(*status).ok(),
             _ => None,
         }
     }
@@ -174,8 +179,8 @@ impl<E: ErrorBody> Error<E> {
         }
     }
 
-    /// From what the sans-IO parser said. An undocumented status whose body is nevertheless
-    /// an Atlas error body becomes `Api`: Atlas sends its error body for every error.
+    /// From what the sans-IO parser said, which classified the response: the client adds
+    /// the context and never classifies again, so both paths agree.
     pub(crate) fn from_response(context: RequestContext, error: ResponseError<E>) -> Self {
         match error {
             ResponseError::Api { status, body } => Error::Api {
@@ -183,20 +188,11 @@ impl<E: ErrorBody> Error<E> {
                 status,
                 body,
             },
-            ResponseError::UnexpectedStatus { status, body } => {
-                match serde_json::from_slice::<E>(&body) {
-                    Ok(parsed) if parsed.error_code().is_some() => Error::Api {
-                        context,
-                        status,
-                        body: Box::new(parsed),
-                    },
-                    _ => Error::UnexpectedStatus {
-                        context,
-                        status,
-                        snippet: snippet(&body),
-                    },
-                }
-            }
+            ResponseError::UnexpectedStatus { status, body } => Error::UnexpectedStatus {
+                context,
+                status,
+                snippet: snippet(&body),
+            },
             ResponseError::Decode {
                 status,
                 body,
