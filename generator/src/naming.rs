@@ -27,18 +27,56 @@ pub fn snake_ident(wire: &str) -> String {
     })
 }
 
-/// A file stem for a module: snake case without raw-identifier prefixes.
+/// A file stem for a module: snake case without raw-identifier prefixes, that every file
+/// system takes.
+///
+/// - Windows device names (`con`, `aux`, `nul`, `prn`, `com1`, `lpt1`, ...) would make the
+///   file impossible to check out there, whatever the extension: they get a trailing
+///   underscore, as keywords do (snake case never ends in one, so nothing collides).
+/// - File names are limited (255 bytes on most file systems, less in practice once a path
+///   is added): a stem longer than [`MAX_MODULE_NAME_LEN`] bytes is cut and given a suffix
+///   made of a hash of the whole stem, so the same name always gives the same file and two
+///   long names that share their beginning still differ. The Rust names inside stay whole.
 pub fn module_name(name: &str) -> String {
     let snake = ascii_words(name).to_snake_case();
-    if snake.is_empty() {
+    let stem = if snake.is_empty() {
         "unnamed".to_owned()
     } else if starts_with_digit(&snake) {
         format!("_{snake}")
-    } else if KEYWORDS.contains(&snake.as_str()) {
+    } else if KEYWORDS.contains(&snake.as_str()) || is_windows_device_name(&snake) {
         format!("{snake}_")
     } else {
         snake
+    };
+    shortened(stem)
+}
+
+/// The longest module file stem, in bytes (ASCII, so also in characters).
+pub const MAX_MODULE_NAME_LEN: usize = 120;
+
+/// Names Windows reserves for devices in every folder, with any extension.
+fn is_windows_device_name(stem: &str) -> bool {
+    const DEVICES: &[&str] = &["con", "prn", "aux", "nul"];
+    let numbered = ["com", "lpt"].iter().any(|prefix| {
+        stem.strip_prefix(prefix)
+            .is_some_and(|digit| digit.len() == 1 && digit.as_bytes()[0].is_ascii_digit())
+    });
+    numbered || DEVICES.contains(&stem.to_ascii_lowercase().as_str())
+}
+
+/// `stem` itself, or its first bytes, `_` and 16 hex digits of its FNV-1a hash.
+fn shortened(stem: String) -> String {
+    if stem.len() <= MAX_MODULE_NAME_LEN {
+        return stem;
     }
+    // FNV-1a, 64 bits: stable across Rust versions and platforms, unlike `DefaultHasher`.
+    let hash = stem.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let keep = MAX_MODULE_NAME_LEN - 17;
+    // Snake case is ASCII here, so any byte index is a character boundary.
+    let prefix = stem.get(..keep).unwrap_or(&stem).trim_end_matches('_');
+    format!("{prefix}_{hash:016x}")
 }
 
 /// A type name. Names that already are valid UpperCamel identifiers are kept as the spec spells
@@ -180,6 +218,30 @@ mod tests {
         assert_eq!(module_name("9#"), "_9");
         assert_eq!(module_name("--"), "unnamed");
         assert_eq!(module_name("type"), "type_");
+    }
+
+    #[test]
+    fn module_names_avoid_windows_device_names() {
+        assert_eq!(module_name("Con"), "con_");
+        assert_eq!(module_name("AUX"), "aux_");
+        assert_eq!(module_name("nul"), "nul_");
+        assert_eq!(module_name("Com1"), "com1_");
+        assert_eq!(module_name("LPT9"), "lpt9_");
+        assert_eq!(module_name("Console"), "console");
+        assert_eq!(module_name("com10"), "com10");
+    }
+
+    #[test]
+    fn long_module_names_are_shortened_deterministically() {
+        let long = "VeryLongName".repeat(30);
+        let a = module_name(&format!("{long}A"));
+        let b = module_name(&format!("{long}B"));
+        assert_eq!(a.len(), MAX_MODULE_NAME_LEN);
+        assert_ne!(a, b);
+        assert_eq!(a, module_name(&format!("{long}A")));
+        assert!(a.starts_with("very_long_name_very_long_name_"), "{a}");
+        let short = "x".repeat(MAX_MODULE_NAME_LEN);
+        assert_eq!(module_name(&short), short);
         assert_eq!(type_name("Größe"), "GrE");
     }
 

@@ -264,3 +264,139 @@ fn a_cycle_through_an_array_or_a_map_becomes_a_newtype() {
         "{forest}"
     );
 }
+
+#[test]
+fn a_title_with_newlines_quotes_and_backslashes_gives_a_valid_manifest() {
+    let mut spec = spec(
+        "Thing",
+        schemas([(
+            "Thing".to_owned(),
+            json!({"type": "object", "properties": {"id": {"type": "string"}}}),
+        )]),
+    );
+    let title = "Hostile \"quoted\"\nsecond line\\ with\ttab and \u{7f} \u{1b}[31m";
+    spec["info"]["title"] = json!(title);
+    let generation = generate_in_time("title", &spec).unwrap_or_else(|e| panic!("{e}"));
+    let crate_dir = tempfile::tempdir().unwrap();
+    for file in &generation.files {
+        let path = crate_dir.path().join(&file.path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, &file.contents).unwrap();
+    }
+    // Cargo itself reads the manifest: no dependency is resolved with `--no-deps`.
+    let output = std::process::Command::new(env!("CARGO"))
+        .args([
+            "metadata",
+            "--no-deps",
+            "--offline",
+            "--format-version",
+            "1",
+        ])
+        .arg("--manifest-path")
+        .arg(crate_dir.path().join("Cargo.toml"))
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&output.stderr),
+        file(&generation, "Cargo.toml")
+    );
+    let metadata: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let description = metadata["packages"][0]["description"].as_str().unwrap();
+    assert_eq!(
+        description,
+        "Typed client for the Hostile \"quoted\" second line\\ with tab and [31m \
+         (generated from an OpenAPI spec)."
+    );
+}
+
+#[test]
+fn file_names_avoid_windows_device_names() {
+    let entries = ["Con", "AUX", "nul", "Prn", "Com1", "LPT9", "Console"].map(|name| {
+        (
+            name.to_owned(),
+            json!({"type": "object", "properties": {"id": {"type": "string"}}}),
+        )
+    });
+    let mut spec = spec("Con", schemas(entries));
+    spec["paths"]["/things"]["get"]["operationId"] = json!("aux");
+    let generation = generate_in_time("windows", &spec).unwrap_or_else(|e| panic!("{e}"));
+    let reserved = [
+        "con", "prn", "aux", "nul", "com1", "com9", "lpt1", "lpt9", "conin$", "conout$",
+    ];
+    for file in &generation.files {
+        let stem = file
+            .path
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .split('.')
+            .next()
+            .unwrap();
+        assert!(
+            !reserved.contains(&stem.to_ascii_lowercase().as_str()),
+            "{} is a Windows device name",
+            file.path
+        );
+    }
+    for path in [
+        "src/models/con_.rs",
+        "src/models/aux_.rs",
+        "src/models/nul_.rs",
+        "src/models/prn_.rs",
+        "src/models/com1_.rs",
+        "src/models/lpt9_.rs",
+        "src/models/console.rs",
+        "src/operations/aux_.rs",
+    ] {
+        file(&generation, path);
+    }
+    // The types keep their names; only the module files move.
+    assert!(file(&generation, "src/models/con_.rs").contains("pub struct Con {"));
+}
+
+#[test]
+fn over_long_names_give_short_distinct_file_names() {
+    let long = "VeryLong".repeat(40);
+    let entries = ["A", "B"].map(|suffix| {
+        (
+            format!("{long}{suffix}"),
+            json!({"type": "object", "properties": {"id": {"type": "string"}}}),
+        )
+    });
+    let mut spec = spec(&format!("{long}A"), schemas(entries));
+    spec["paths"]["/things"]["get"]["operationId"] = json!(format!("get{long}"));
+    let generation = generate_in_time("long-names", &spec).unwrap_or_else(|e| panic!("{e}"));
+    let models: Vec<&str> = generation
+        .files
+        .iter()
+        .map(|file| file.path.as_str())
+        .filter(|path| path.starts_with("src/models/") && !path.ends_with("mod.rs"))
+        .collect();
+    assert_eq!(models.len(), 2, "{models:?}");
+    assert_ne!(models[0], models[1]);
+    for file in &generation.files {
+        let name = file.path.rsplit('/').next().unwrap();
+        // Far below the 255 bytes file systems take, leaving room for the path.
+        assert!(
+            name.len() <= atlas_codegen::naming::MAX_MODULE_NAME_LEN + ".rs".len(),
+            "{name} is {} bytes",
+            name.len()
+        );
+    }
+    // The Rust names are the spec's, however long.
+    let lib = file(&generation, "src/models/mod.rs");
+    assert!(lib.contains(&format!("{long}B")), "{lib}");
+}
+
+#[test]
+fn a_hundred_thousand_value_enum_generates_in_time() {
+    let values: Vec<String> = (0..100_000).map(|index| format!("VALUE_{index}")).collect();
+    let spec = spec(
+        "Huge",
+        schemas([("Huge".to_owned(), json!({"type": "string", "enum": values}))]),
+    );
+    let generation = generate_in_time("huge-enum", &spec).unwrap_or_else(|e| panic!("{e}"));
+    assert!(file(&generation, "src/models/huge.rs").contains("Value99999,"));
+}

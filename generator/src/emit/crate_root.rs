@@ -8,12 +8,18 @@ use quote::{format_ident, quote};
 
 /// `Cargo.toml`. Dependency versions are those the hand-written runtime is written against.
 pub fn manifest(api: &Api, options: &Options) -> String {
-    let description = format!(
-        "Typed client for the {} (generated from an OpenAPI spec).",
-        api.title
-    )
-    .replace('\\', "\\\\")
-    .replace('"', "\\\"");
+    // A TOML basic string is one line without control characters: the title's whitespace
+    // (newlines, tabs) collapses to single spaces and other control characters go; then
+    // backslashes and quotes are escaped.
+    let title: String = api
+        .title
+        .chars()
+        .filter(|c| !c.is_control() || c.is_whitespace())
+        .collect();
+    let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    let description = format!("Typed client for the {title} (generated from an OpenAPI spec).")
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"");
     format!(
         r#"[package]
 name = "{name}"
