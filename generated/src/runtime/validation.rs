@@ -248,7 +248,10 @@ mod tests {
         };
         for value in ["", ".", ".."] {
             let error = NAME.check_str(value).unwrap_err();
-            assert_eq!((error.parameter(), error.rule()), ("username", Rule::PathSegment));
+            assert_eq!(
+                (error.parameter(), error.rule()),
+                ("username", Rule::PathSegment)
+            );
         }
         for value in ["a.b", "...", "%2e%2e"] {
             assert_eq!(NAME.check_str(value), Ok(()), "{value}");

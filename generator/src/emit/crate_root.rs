@@ -34,21 +34,28 @@ publish = false
 default = ["client"]
 # The async client (reqwest with rustls, tokio). Without it the crate is sans-IO: request
 # builders and response parsers for any HTTP stack.
-client = ["dep:fastrand", "dep:futures-util", "dep:reqwest", "dep:tokio", "dep:tracing"]
+client = ["digest", "dep:fastrand", "dep:futures-util", "dep:reqwest", "dep:tokio", "dep:tracing"]
 # HTTP/2 for the client, negotiated over TLS. Off by default: Atlas answers HTTP/1.1 too, and
 # h2 with what it needs is about eight packages more to build.
 http2 = ["client", "reqwest/http2"]
 
+# HTTP Digest for API keys (`runtime::auth::DigestSigner`): MD5 and SHA-256 from RustCrypto.
+# `client` turns it on; a sans-IO crate that only uses service accounts can leave it off.
+digest = ["dep:md-5", "dep:sha2"]
+
 [dependencies]
+base64 = "0.22"
 chrono = {{ version = "0.4.40", default-features = false, features = ["serde", "std"] }}
 fastrand = {{ version = "2.3", optional = true }}
 form_urlencoded = "1.2"
 futures-util = {{ version = "0.3.31", optional = true, default-features = false, features = ["std"] }}
 http = "1.1"
+md-5 = {{ version = "0.10", optional = true }}
 percent-encoding = "2.3"
 {pattern_engines}reqwest = {{ version = "0.12.12", optional = true, default-features = false, features = ["rustls-tls"] }}
 serde = {{ version = "1.0.200", features = ["derive"] }}
 serde_json = "1.0.120"
+sha2 = {{ version = "0.10", optional = true }}
 tokio = {{ version = "1.43", optional = true, features = ["sync", "time"] }}
 tracing = {{ version = "0.1.41", optional = true, default-features = false, features = ["std"] }}
 

@@ -1,7 +1,7 @@
 //! Authentication without I/O: what the `client` feature's `Client` does to authenticate,
 //! as plain functions and types that any HTTP stack can drive, with or without that feature.
 //!
-//! - API keys: [`DigestSigner`] answers Atlas's HTTP Digest challenges (RFC 7616): the
+//! - API keys (with the `digest` feature, on by default and with `client`): `DigestSigner` answers Atlas's HTTP Digest challenges (RFC 7616): the
 //!   `WWW-Authenticate` value of a 401 goes in, an `Authorization` value for a method and
 //!   path-and-query comes out, counting nonce uses and following `stale=true`.
 //! - Service accounts: [`token_request`] builds the OAuth 2.0 client-credentials request for
@@ -10,10 +10,13 @@
 //!
 //! The `Client` calls exactly these, so both paths behave alike.
 
+#[cfg(feature = "digest")]
 mod digest;
+#[cfg(feature = "digest")]
 mod hash;
 mod token;
 
+#[cfg(feature = "digest")]
 pub use digest::{DigestError, DigestSigner, DigestVerdict};
 pub use token::{AccessToken, DEFAULT_TOKEN_URL, TokenError, parse_token_response, token_request};
 #[cfg(feature = "client")]
