@@ -48,8 +48,6 @@
 )]
 #![cfg_attr(feature = "client", doc = "")]
 #![cfg_attr(feature = "client", doc = " ```no_run")]
-#![cfg_attr(feature = "client", doc = " use futures_util::TryStreamExt;")]
-#![cfg_attr(feature = "client", doc = "")]
 #![cfg_attr(
     feature = "client",
     doc = " # async fn run() -> Result<(), Box<dyn std::error::Error>> {"

@@ -201,7 +201,6 @@ fn client_example(api: &Api, crate_ident: &str) -> Option<String> {
          (API keys over HTTP Digest, a service account, or a bearer token), timeouts, and \
          retries of idempotent requests; list operations stream every item of every page:\n\n\
          ```no_run\n\
-         use futures_util::TryStreamExt;\n\n\
          # async fn run() -> Result<(), Box<dyn std::error::Error>> {{\n\
          let client = {crate_ident}::Client::builder()\n    \
              .service_account(\"mdb_sa_id_...\", \"mdb_sa_sk_...\")\n    \

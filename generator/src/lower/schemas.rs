@@ -394,7 +394,10 @@ fn describe_untyped(any: &openapiv3::AnySchema) -> String {
         (any.items.is_some(), "items"),
         (!any.enumeration.is_empty(), "enum"),
         (any.pattern.is_some(), "pattern"),
-        (any.minimum.is_some() || any.maximum.is_some(), "minimum/maximum"),
+        (
+            any.minimum.is_some() || any.maximum.is_some(),
+            "minimum/maximum",
+        ),
         (any.format.is_some(), "format"),
     ] {
         if present {
