@@ -400,3 +400,45 @@ fn a_hundred_thousand_value_enum_generates_in_time() {
     let generation = generate_in_time("huge-enum", &spec).unwrap_or_else(|e| panic!("{e}"));
     assert!(file(&generation, "src/models/huge.rs").contains("Value99999,"));
 }
+
+/// Spec text never becomes executed Rust: code fences in descriptions turn into `text` blocks,
+/// indentation never opens an (executable) indented code block, and a parameter example
+/// reaches the crate's doc test only as a literal the generator parsed (issue 8, finding 7).
+#[test]
+fn spec_text_never_runs_as_a_doc_test() {
+    let hostile = json!({
+        "openapi": "3.0.3",
+        "info": {
+            "title": "Hostile text",
+            "version": "1",
+            "description": "Try this:\n\n```\ncurl -X POST https://example.com\n```\n\n```rust\nstd::process::abort();\n```\n\nOr:\n\n        std::process::abort();"
+        },
+        "paths": {"/things/{count}": {"get": {
+            "operationId": "getThings",
+            "parameters": [{
+                "name": "count", "in": "path", "required": true,
+                "schema": {"type": "integer"},
+                "example": "1); std::fs::write(\"/tmp/pwned\", \"x\").unwrap(); (1"
+            }],
+            "responses": {"200": {"description": "OK"}}
+        }}}
+    });
+    let generation = generate_in_time("hostile-text", &hostile).unwrap();
+    let lib = &generation
+        .files
+        .iter()
+        .find(|file| file.path == "src/lib.rs")
+        .unwrap()
+        .contents;
+    assert!(!lib.contains("```rust"), "{lib}");
+    assert!(!lib.contains("//!         std::process::abort"), "{lib}");
+    assert!(lib.contains("//! ```text"), "{lib}");
+    assert!(
+        !lib.contains("pwned"),
+        "the example must not be pasted: {lib}"
+    );
+    assert!(
+        lib.contains("todo!()"),
+        "an unparsable example gives a placeholder: {lib}"
+    );
+}
