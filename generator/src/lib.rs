@@ -218,6 +218,7 @@ const RUNTIME_FILES: &[(&str, &str)] = &[
     runtime_file!("request.rs"),
     runtime_file!("response.rs"),
     runtime_file!("retry.rs"),
+    runtime_file!("string_enum.rs"),
     runtime_file!("validation.rs"),
 ];
 

@@ -66,25 +66,9 @@ impl<'de> serde::Deserialize<'de> for BackupSnapshotPartCompressionSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl serde::de::Visitor<'_> for __Visitor {
-            type Value = BackupSnapshotPartCompressionSetting;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a BackupSnapshotPartCompressionSetting string")
-            }
-            fn visit_str<E: serde::de::Error>(
-                self,
-                value: &str,
-            ) -> Result<BackupSnapshotPartCompressionSetting, E> {
-                Ok(BackupSnapshotPartCompressionSetting::from(value))
-            }
-            fn visit_string<E: serde::de::Error>(
-                self,
-                value: String,
-            ) -> Result<BackupSnapshotPartCompressionSetting, E> {
-                Ok(BackupSnapshotPartCompressionSetting::from(value))
-            }
-        }
-        deserializer.deserialize_str(__Visitor)
+        crate::runtime::deserialize_string_enum(
+            deserializer,
+            "a BackupSnapshotPartCompressionSetting string",
+        )
     }
 }

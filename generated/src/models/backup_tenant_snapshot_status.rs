@@ -84,25 +84,9 @@ impl<'de> serde::Deserialize<'de> for BackupTenantSnapshotStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl serde::de::Visitor<'_> for __Visitor {
-            type Value = BackupTenantSnapshotStatus;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a BackupTenantSnapshotStatus string")
-            }
-            fn visit_str<E: serde::de::Error>(
-                self,
-                value: &str,
-            ) -> Result<BackupTenantSnapshotStatus, E> {
-                Ok(BackupTenantSnapshotStatus::from(value))
-            }
-            fn visit_string<E: serde::de::Error>(
-                self,
-                value: String,
-            ) -> Result<BackupTenantSnapshotStatus, E> {
-                Ok(BackupTenantSnapshotStatus::from(value))
-            }
-        }
-        deserializer.deserialize_str(__Visitor)
+        crate::runtime::deserialize_string_enum(
+            deserializer,
+            "a BackupTenantSnapshotStatus string",
+        )
     }
 }

@@ -84,25 +84,9 @@ impl<'de> serde::Deserialize<'de> for FlexBackupSnapshot20241113Status {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl serde::de::Visitor<'_> for __Visitor {
-            type Value = FlexBackupSnapshot20241113Status;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a FlexBackupSnapshot20241113Status string")
-            }
-            fn visit_str<E: serde::de::Error>(
-                self,
-                value: &str,
-            ) -> Result<FlexBackupSnapshot20241113Status, E> {
-                Ok(FlexBackupSnapshot20241113Status::from(value))
-            }
-            fn visit_string<E: serde::de::Error>(
-                self,
-                value: String,
-            ) -> Result<FlexBackupSnapshot20241113Status, E> {
-                Ok(FlexBackupSnapshot20241113Status::from(value))
-            }
-        }
-        deserializer.deserialize_str(__Visitor)
+        crate::runtime::deserialize_string_enum(
+            deserializer,
+            "a FlexBackupSnapshot20241113Status string",
+        )
     }
 }

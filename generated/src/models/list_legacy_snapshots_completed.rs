@@ -68,25 +68,9 @@ impl<'de> serde::Deserialize<'de> for ListLegacySnapshotsCompleted {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl serde::de::Visitor<'_> for __Visitor {
-            type Value = ListLegacySnapshotsCompleted;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ListLegacySnapshotsCompleted string")
-            }
-            fn visit_str<E: serde::de::Error>(
-                self,
-                value: &str,
-            ) -> Result<ListLegacySnapshotsCompleted, E> {
-                Ok(ListLegacySnapshotsCompleted::from(value))
-            }
-            fn visit_string<E: serde::de::Error>(
-                self,
-                value: String,
-            ) -> Result<ListLegacySnapshotsCompleted, E> {
-                Ok(ListLegacySnapshotsCompleted::from(value))
-            }
-        }
-        deserializer.deserialize_str(__Visitor)
+        crate::runtime::deserialize_string_enum(
+            deserializer,
+            "a ListLegacySnapshotsCompleted string",
+        )
     }
 }

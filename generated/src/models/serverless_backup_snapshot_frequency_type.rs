@@ -79,25 +79,9 @@ impl<'de> serde::Deserialize<'de> for ServerlessBackupSnapshotFrequencyType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl serde::de::Visitor<'_> for __Visitor {
-            type Value = ServerlessBackupSnapshotFrequencyType;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ServerlessBackupSnapshotFrequencyType string")
-            }
-            fn visit_str<E: serde::de::Error>(
-                self,
-                value: &str,
-            ) -> Result<ServerlessBackupSnapshotFrequencyType, E> {
-                Ok(ServerlessBackupSnapshotFrequencyType::from(value))
-            }
-            fn visit_string<E: serde::de::Error>(
-                self,
-                value: String,
-            ) -> Result<ServerlessBackupSnapshotFrequencyType, E> {
-                Ok(ServerlessBackupSnapshotFrequencyType::from(value))
-            }
-        }
-        deserializer.deserialize_str(__Visitor)
+        crate::runtime::deserialize_string_enum(
+            deserializer,
+            "a ServerlessBackupSnapshotFrequencyType string",
+        )
     }
 }

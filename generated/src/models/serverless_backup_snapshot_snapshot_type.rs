@@ -66,25 +66,9 @@ impl<'de> serde::Deserialize<'de> for ServerlessBackupSnapshotSnapshotType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl serde::de::Visitor<'_> for __Visitor {
-            type Value = ServerlessBackupSnapshotSnapshotType;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ServerlessBackupSnapshotSnapshotType string")
-            }
-            fn visit_str<E: serde::de::Error>(
-                self,
-                value: &str,
-            ) -> Result<ServerlessBackupSnapshotSnapshotType, E> {
-                Ok(ServerlessBackupSnapshotSnapshotType::from(value))
-            }
-            fn visit_string<E: serde::de::Error>(
-                self,
-                value: String,
-            ) -> Result<ServerlessBackupSnapshotSnapshotType, E> {
-                Ok(ServerlessBackupSnapshotSnapshotType::from(value))
-            }
-        }
-        deserializer.deserialize_str(__Visitor)
+        crate::runtime::deserialize_string_enum(
+            deserializer,
+            "a ServerlessBackupSnapshotSnapshotType string",
+        )
     }
 }

@@ -79,25 +79,9 @@ impl<'de> serde::Deserialize<'de> for ServerlessBackupSnapshotStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl serde::de::Visitor<'_> for __Visitor {
-            type Value = ServerlessBackupSnapshotStatus;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ServerlessBackupSnapshotStatus string")
-            }
-            fn visit_str<E: serde::de::Error>(
-                self,
-                value: &str,
-            ) -> Result<ServerlessBackupSnapshotStatus, E> {
-                Ok(ServerlessBackupSnapshotStatus::from(value))
-            }
-            fn visit_string<E: serde::de::Error>(
-                self,
-                value: String,
-            ) -> Result<ServerlessBackupSnapshotStatus, E> {
-                Ok(ServerlessBackupSnapshotStatus::from(value))
-            }
-        }
-        deserializer.deserialize_str(__Visitor)
+        crate::runtime::deserialize_string_enum(
+            deserializer,
+            "a ServerlessBackupSnapshotStatus string",
+        )
     }
 }

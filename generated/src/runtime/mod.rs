@@ -13,6 +13,7 @@ mod operation;
 mod request;
 mod response;
 pub mod retry;
+mod string_enum;
 mod validation;
 
 pub use auth::Secret;
@@ -41,5 +42,7 @@ pub use response::{
     ResponseSpec, parse_empty_response, parse_json_response, parse_optional_json_response,
     parse_raw_response,
 };
+#[doc(hidden)]
+pub use string_enum::deserialize_string_enum;
 #[doc(hidden)]
 pub use validation::{Pattern, Rules};

@@ -282,9 +282,8 @@ fn enum_tokens(def: &TypeDef, string_enum: &StringEnum) -> TokenStream {
         }
     });
     let expecting = format!("a {} string", def.rust_name);
-    // Plain serde, written out: a known value never allocates, an unknown one is kept
-    // (moved, when the deserializer hands over an owned `String`). `__Visitor` cannot clash
-    // with a generated type name, which is always camel case without leading underscores.
+    // Plain serde: the runtime's one visitor decodes every string enum, so a known value never
+    // allocates and an unknown one is kept, without a visitor per enum in the generated code.
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -350,25 +349,7 @@ fn enum_tokens(def: &TypeDef, string_enum: &StringEnum) -> TokenStream {
 
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct __Visitor;
-
-                impl serde::de::Visitor<'_> for __Visitor {
-                    type Value = #name;
-
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-
-                    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<#name, E> {
-                        Ok(#name::from(value))
-                    }
-
-                    fn visit_string<E: serde::de::Error>(self, value: String) -> Result<#name, E> {
-                        Ok(#name::from(value))
-                    }
-                }
-
-                deserializer.deserialize_str(__Visitor)
+                crate::runtime::deserialize_string_enum(deserializer, #expecting)
             }
         }
     }
