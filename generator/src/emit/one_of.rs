@@ -74,6 +74,7 @@ pub fn one_of_tokens(types: &TypeSpace, def: &TypeDef, one_of: &OneOfType) -> To
             }
         }
     };
+    let serialize = untagged_serialize(&name, &variant_names, &fallback);
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq)]
@@ -84,14 +85,7 @@ pub fn one_of_tokens(types: &TypeSpace, def: &TypeDef, one_of: &OneOfType) -> To
             #fallback(serde_json::Value),
         }
 
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    #( Self::#variant_names(value) => value.serialize(serializer), )*
-                    Self::#fallback(value) => value.serialize(serializer),
-                }
-            }
-        }
+        #serialize
 
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -162,6 +156,7 @@ pub fn error_by_status_tokens(
     };
     let error_code = describes(&format_ident!("error_code"));
     let detail = describes(&format_ident!("detail"));
+    let serialize = untagged_serialize(&name, &variant_names, &fallback);
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq)]
@@ -172,14 +167,7 @@ pub fn error_by_status_tokens(
             #fallback(serde_json::Value),
         }
 
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    #( Self::#variant_names(value) => value.serialize(serializer), )*
-                    Self::#fallback(value) => value.serialize(serializer),
-                }
-            }
-        }
+        #serialize
 
         /// Without a status, a body is the first variant it decodes as.
         impl<'de> serde::Deserialize<'de> for #name {
@@ -211,6 +199,25 @@ pub fn error_by_status_tokens(
                     #( #status_patterns => serde::Deserialize::deserialize(deserializer)
                         .map(|body| Self::#variant_names(Box::new(body))), )*
                     _ => serde::Deserialize::deserialize(deserializer).map(Self::#fallback),
+                }
+            }
+        }
+    }
+}
+
+/// `Serialize` for an enum whose variants each hold one value: the value alone, as a oneOf
+/// member or error body appears on the wire, with no tag of Rust's own.
+fn untagged_serialize(
+    name: &proc_macro2::Ident,
+    variant_names: &[proc_macro2::Ident],
+    fallback: &proc_macro2::Ident,
+) -> TokenStream {
+    quote! {
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #( Self::#variant_names(value) => value.serialize(serializer), )*
+                    Self::#fallback(value) => value.serialize(serializer),
                 }
             }
         }
