@@ -263,4 +263,7 @@ fn generated_crates_build_on_their_own_and_behave() {
         "warnings",
     ]);
     cargo(&["test", "--quiet", "--workspace", "--tests"]);
+    // Doc tests too: the runtime travels into crates of any name, so its examples must not
+    // name one crate, and the crate docs' examples must compile for every spec.
+    cargo(&["test", "--quiet", "--workspace", "--doc"]);
 }

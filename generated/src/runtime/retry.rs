@@ -8,7 +8,11 @@ use std::time::{Duration, SystemTime};
 ///
 /// Without the `client` feature, drive it yourself:
 ///
-/// ```
+/// This runtime is copied into every generated crate, whatever its name, so the example
+/// names the crate `atlas_snapshots` and is not compiled here; the unit tests below run the
+/// same steps.
+///
+/// ```rust,ignore
 /// use atlas_snapshots::runtime::retry::{self, RetryPolicy};
 /// use std::time::Duration;
 ///
@@ -125,6 +129,21 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The example in [`RetryPolicy`]'s docs, step by step.
+    #[test]
+    fn the_documented_sans_io_loop_waits_as_asked() {
+        let policy = RetryPolicy::default();
+        let mut response = http::Response::new(Vec::<u8>::new());
+        *response.status_mut() = http::StatusCode::SERVICE_UNAVAILABLE;
+        response.headers_mut().insert(
+            http::header::RETRY_AFTER,
+            http::HeaderValue::from_static("2"),
+        );
+        assert!(is_retryable_status(response.status()));
+        let wait = policy.delay(1, Duration::ZERO, retry_after(response.headers()), jitter());
+        assert_eq!(wait, Some(Duration::from_secs(2)));
+    }
 
     #[test]
     fn backoff_doubles_up_to_the_ceiling_with_jitter() {

@@ -14,7 +14,11 @@ use std::fmt;
 ///
 /// MD5 and SHA-256 (and their `-sess` forms) are supported, with `qop=auth` or without `qop`.
 ///
-/// ```
+/// This runtime is copied into every generated crate, whatever its name, so the example
+/// names the crate `atlas_snapshots` and is not compiled here; the unit tests below run the
+/// same steps.
+///
+/// ```rust,ignore
 /// use atlas_snapshots::runtime::auth::{DigestSigner, DigestVerdict};
 ///
 /// let mut signer = DigestSigner::new("public-key", "private-key");
@@ -28,7 +32,6 @@ use std::fmt;
 ///     .expect("a challenge was learned");
 /// assert!(authorization.starts_with("Digest username=\"public-key\""));
 /// assert!(authorization.contains("nc=00000001"));
-/// # Ok::<(), atlas_snapshots::runtime::auth::DigestError>(())
 /// ```
 #[derive(Clone)]
 pub struct DigestSigner {
@@ -391,6 +394,27 @@ mod tests {
             )
             .unwrap()
             .unwrap()
+    }
+
+    /// The example in [`DigestSigner`]'s docs, step by step.
+    #[test]
+    fn the_documented_flow_signs_after_one_challenge() -> Result<(), DigestError> {
+        let mut signer = DigestSigner::new("public-key", "private-key");
+        assert_eq!(
+            signer.authorization(&http::Method::GET, "/api/atlas/v2/groups")?,
+            None
+        );
+        let challenge = r#"Digest realm="MMS Public API", nonce="abc", algorithm=MD5, qop="auth""#;
+        assert_eq!(
+            signer.challenge(challenge, false)?,
+            DigestVerdict::SendAgain
+        );
+        let authorization = signer
+            .authorization(&http::Method::GET, "/api/atlas/v2/groups?pageNum=2")?
+            .expect("a challenge was learned");
+        assert!(authorization.starts_with("Digest username=\"public-key\""));
+        assert!(authorization.contains("nc=00000001"));
+        Ok(())
     }
 
     #[test]
