@@ -34,7 +34,7 @@ publish = false
 default = ["client"]
 # The async client (reqwest with rustls, tokio). Without it the crate is sans-IO: request
 # builders and response parsers for any HTTP stack.
-client = ["digest", "dep:fastrand", "dep:futures-util", "dep:reqwest", "dep:tokio", "dep:tracing"]
+client = ["digest", "dep:futures-util", "dep:reqwest", "dep:tokio", "dep:tracing"]
 # HTTP/2 for the client, negotiated over TLS. Off by default: Atlas answers HTTP/1.1 too, and
 # h2 with what it needs is about eight packages more to build.
 http2 = ["client", "reqwest/http2"]
@@ -46,7 +46,6 @@ digest = ["dep:md-5", "dep:sha2"]
 [dependencies]
 base64 = "0.22"
 chrono = {{ version = "0.4.40", default-features = false, features = ["serde", "std"] }}
-fastrand = {{ version = "2.3", optional = true }}
 form_urlencoded = "1.2"
 futures-util = {{ version = "0.3.31", optional = true, default-features = false, features = ["std"] }}
 http = "1.1"

@@ -253,7 +253,7 @@ impl Authenticator {
                     attempt,
                     started.elapsed(),
                     failure.retry_after,
-                    fastrand::f64(),
+                    crate::runtime::retry::jitter(),
                 )
             } else {
                 None

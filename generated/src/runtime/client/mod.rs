@@ -420,9 +420,12 @@ impl Client {
                 Attempt::TooLarge(status) => (false, None, status.as_u16()),
             };
             let delay = if retryable && O::IDEMPOTENT {
-                self.inner
-                    .retry
-                    .delay(attempt, started.elapsed(), retry_after, fastrand::f64())
+                self.inner.retry.delay(
+                    attempt,
+                    started.elapsed(),
+                    retry_after,
+                    crate::runtime::retry::jitter(),
+                )
             } else {
                 None
             };
