@@ -9,6 +9,7 @@ pub mod auth;
 #[cfg(feature = "client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub mod client;
+mod object;
 mod operation;
 mod request;
 mod response;
@@ -22,7 +23,7 @@ pub use auth::Secret;
 pub use client::{AuthError, ConfigError, RequestContext};
 #[cfg(feature = "client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
-pub use client::{Client, ClientBuilder, Credentials, Error};
+pub use client::{Call, Client, ClientBuilder, Credentials, Error};
 #[cfg(feature = "client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub use client::{ItemStream, Page, PageStream};
@@ -41,6 +42,10 @@ pub use request::{Headers, Query, build_request, json_body};
 pub use response::{
     ResponseSpec, parse_empty_response, parse_json_response, parse_optional_json_response,
     parse_raw_response,
+};
+#[doc(hidden)]
+pub use object::{
+    FieldIndex, FieldOrKey, FieldOrKeySeed, FromObject, deserialize_object, required, skip_value,
 };
 #[doc(hidden)]
 pub use string_enum::deserialize_string_enum;

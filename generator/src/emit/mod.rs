@@ -7,6 +7,7 @@ pub mod docs;
 mod one_of;
 mod operations;
 mod patterns;
+mod serde_impls;
 mod types;
 
 use crate::Options;

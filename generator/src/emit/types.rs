@@ -78,13 +78,27 @@ fn newtype_tokens(types: &TypeSpace, def: &TypeDef, target: &TypeRef) -> TokenSt
     let docs = spec_docs_with_note(def.docs.as_deref(), &note);
     let deprecated = def.deprecated.then(|| quote! { #[deprecated] });
     let default = matches!(target, TypeRef::List(_) | TypeRef::Map(_)).then(|| quote! { Default, });
+    let allow_deprecated = def.deprecated.then(|| quote! { #[allow(deprecated)] });
     let target = type_tokens(types, target);
     quote! {
         #docs
         #deprecated
-        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
-        #[serde(transparent)]
+        #[derive(Debug, Clone, PartialEq, #default)]
         pub struct #name(pub #target);
+
+        #allow_deprecated
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serde::Serialize::serialize(&self.0, serializer)
+            }
+        }
+
+        #allow_deprecated
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                serde::Deserialize::deserialize(deserializer).map(Self)
+            }
+        }
     }
 }
 
@@ -107,7 +121,6 @@ fn struct_tokens(
         let values = type_tokens(types, values);
         quote! {
             /// Properties beyond those the spec names, as `additionalProperties` allows.
-            #[serde(flatten)]
             pub additional_properties: std::collections::BTreeMap<String, #values>,
         }
     });
@@ -115,18 +128,10 @@ fn struct_tokens(
         let field_name = ident(&field.rust_name);
         let ty = field_type(types, id, field);
         let docs = field_docs(field);
-        let rename = (field.rust_name.trim_start_matches("r#") != field.wire_name).then(|| {
-            let wire = &field.wire_name;
-            quote! { rename = #wire, }
-        });
-        let skip = (!field.required).then(|| quote! { skip_serializing_if = "Option::is_none", });
-        let serde =
-            (rename.is_some() || skip.is_some()).then(|| quote! { #[serde(#rename #skip)] });
         let deprecated = field.deprecated.then(|| quote! { #[deprecated] });
         quote! {
             #docs
             #deprecated
-            #serde
             pub #field_name: #ty,
         }
     });
@@ -136,6 +141,7 @@ fn struct_tokens(
         .filter(|field| field.required)
         .collect();
     let derive_default = required.is_empty().then(|| quote! { Default, });
+    let serde_impls = super::serde_impls::struct_serde_impls(def, structure);
     let constructor = (!required.is_empty()).then(|| {
         let params = required.iter().map(|field| {
             let field_name = ident(&field.rust_name);
@@ -174,7 +180,7 @@ fn struct_tokens(
     quote! {
         #docs
         #deprecated
-        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #derive_default)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
@@ -182,6 +188,7 @@ fn struct_tokens(
         }
 
         #constructor
+        #serde_impls
     }
 }
 
@@ -282,11 +289,14 @@ fn enum_tokens(def: &TypeDef, string_enum: &StringEnum) -> TokenStream {
         }
     });
     let expecting = format!("a {} string", def.rust_name);
+    // Equality, hashing and order go through `as_str`: derived ones would be a match over every
+    // variant, per trait, and Atlas's enums run to hundreds of values. Comparing wire values
+    // also makes `Unknown("X")` equal to the variant for "X", which is what it means.
     // Plain serde: the runtime's one visitor decodes every string enum, so a known value never
     // allocates and an unknown one is kept, without a visitor per enum in the generated code.
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Debug, Clone)]
         #[non_exhaustive]
         pub enum #name {
             #( #[doc = #variant_docs] #variants, )*
@@ -318,6 +328,32 @@ fn enum_tokens(def: &TypeDef, string_enum: &StringEnum) -> TokenStream {
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+
+        impl PartialEq for #name {
+            fn eq(&self, other: &Self) -> bool {
+                self.as_str() == other.as_str()
+            }
+        }
+
+        impl Eq for #name {}
+
+        impl std::hash::Hash for #name {
+            fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+                std::hash::Hash::hash(self.as_str(), state);
+            }
+        }
+
+        impl PartialOrd for #name {
+            fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+
+        impl Ord for #name {
+            fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+                self.as_str().cmp(other.as_str())
             }
         }
 

@@ -1,0 +1,233 @@
+//! Decoding shared by every generated struct.
+//!
+//! A derived `Deserialize` writes, per struct, a field enum with three visitors, a sequence
+//! visitor JSON never uses and a map visitor: on Atlas's whole spec that was a third of the
+//! crate and most of its build time. Generated structs instead implement [`FromObject`]: one
+//! loop over the object's keys. The key lookup, the visitor and the error for a missing field
+//! live here once.
+//!
+//! A key the struct does not list is skipped (Atlas adds fields); a key given twice keeps its
+//! last value, as `serde_json::Value` does.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
+
+/// A struct that reads itself from the keys and values of one JSON object.
+pub trait FromObject: Sized {
+    /// The wire names of the fields, in the order [`FieldIndex`] numbers them.
+    const FIELDS: &'static [&'static str];
+    /// What an error message says was expected, e.g. `struct Snapshot`.
+    const EXPECTING: &'static str;
+
+    /// Reads every entry of `map`, then builds the value.
+    ///
+    /// # Errors
+    ///
+    /// A value that does not decode, or a required field that is absent.
+    fn from_object<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// `Deserialize::deserialize` for a [`FromObject`] struct.
+///
+/// # Errors
+///
+/// Whatever the deserializer or [`FromObject::from_object`] reports.
+pub fn deserialize_object<'de, D, T>(deserializer: D, name: &'static str) -> Result<T, D::Error>
+where
+    D: de::Deserializer<'de>,
+    T: FromObject,
+{
+    deserializer.deserialize_struct(name, T::FIELDS, ObjectVisitor(PhantomData))
+}
+
+struct ObjectVisitor<T>(PhantomData<T>);
+
+impl<'de, T: FromObject> Visitor<'de> for ObjectVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(T::EXPECTING)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::from_object(map)
+    }
+}
+
+/// Reads one key and answers the index of the field it names, or `None` for a key the
+/// struct does not list. Matching happens on the borrowed key, so no key is ever allocated.
+#[derive(Clone, Copy)]
+pub struct FieldIndex(pub &'static [&'static str]);
+
+impl<'de> DeserializeSeed<'de> for FieldIndex {
+    type Value = Option<usize>;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl Visitor<'_> for FieldIndex {
+    type Value = Option<usize>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Self::Value, E> {
+        Ok(self.0.iter().position(|field| *field == key))
+    }
+
+    fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<Self::Value, E> {
+        Ok(self.0.iter().position(|field| field.as_bytes() == key))
+    }
+}
+
+/// One key of an object whose struct keeps the keys it does not list
+/// (`additionalProperties`).
+pub enum FieldOrKey {
+    Field(usize),
+    Other(String),
+}
+
+/// Like [`FieldIndex`], but an unlisted key comes back whole, to be kept.
+#[derive(Clone, Copy)]
+pub struct FieldOrKeySeed(pub &'static [&'static str]);
+
+impl<'de> DeserializeSeed<'de> for FieldOrKeySeed {
+    type Value = FieldOrKey;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl Visitor<'_> for FieldOrKeySeed {
+    type Value = FieldOrKey;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Self::Value, E> {
+        Ok(match self.0.iter().position(|field| *field == key) {
+            Some(index) => FieldOrKey::Field(index),
+            None => FieldOrKey::Other(key.to_owned()),
+        })
+    }
+
+    fn visit_string<E: de::Error>(self, key: String) -> Result<Self::Value, E> {
+        Ok(match self.0.iter().position(|field| *field == key) {
+            Some(index) => FieldOrKey::Field(index),
+            None => FieldOrKey::Other(key),
+        })
+    }
+}
+
+/// The value of a required field, or serde's "missing field" error.
+///
+/// # Errors
+///
+/// `missing field <name>` when the object did not have it.
+pub fn required<T, E: de::Error>(value: Option<T>, name: &'static str) -> Result<T, E> {
+    value.ok_or_else(|| E::missing_field(name))
+}
+
+/// Skips the value of a key the struct does not list, whatever its shape.
+///
+/// # Errors
+///
+/// A value that is not well-formed.
+pub fn skip_value<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<de::IgnoredAny>().map(drop)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq)]
+    struct Pair {
+        name: String,
+        size: Option<i32>,
+    }
+
+    impl FromObject for Pair {
+        const FIELDS: &'static [&'static str] = &["name", "size"];
+        const EXPECTING: &'static str = "struct Pair";
+
+        fn from_object<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+            let (mut name, mut size) = (None, None);
+            while let Some(field) = map.next_key_seed(FieldIndex(Self::FIELDS))? {
+                match field {
+                    Some(0) => name = Some(map.next_value()?),
+                    Some(1) => size = map.next_value()?,
+                    _ => skip_value(&mut map)?,
+                }
+            }
+            Ok(Self {
+                name: required(name, "name")?,
+                size,
+            })
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Pair {
+        fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserialize_object(deserializer, "Pair")
+        }
+    }
+
+    #[test]
+    fn unknown_keys_of_any_shape_are_skipped() {
+        let pair: Pair = serde_json::from_str(
+            r#"{"extra": {"deep": [1, {"x": null}]}, "name": "a", "size": 3, "more": "x"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            pair,
+            Pair {
+                name: "a".into(),
+                size: Some(3)
+            }
+        );
+    }
+
+    #[test]
+    fn null_and_absent_optional_fields_are_none() {
+        let absent: Pair = serde_json::from_str(r#"{"name": "a"}"#).unwrap();
+        let null: Pair = serde_json::from_str(r#"{"name": "a", "size": null}"#).unwrap();
+        assert_eq!(absent.size, None);
+        assert_eq!(null.size, None);
+    }
+
+    #[test]
+    fn a_missing_required_field_is_named() {
+        let error = serde_json::from_str::<Pair>(r#"{"size": 3}"#).unwrap_err();
+        assert!(error.to_string().contains("missing field `name`"), "{error}");
+    }
+
+    #[test]
+    fn a_wrong_shape_says_what_was_expected() {
+        let error = serde_json::from_str::<Pair>(r#""a string""#).unwrap_err();
+        assert!(error.to_string().contains("expected struct Pair"), "{error}");
+    }
+
+    #[test]
+    fn keys_with_escapes_still_match() {
+        // serde_json hands over an unescaped key as a transient `&str`, not a borrowed one.
+        let pair: Pair = serde_json::from_str(r#"{"n\u0061me": "a"}"#).unwrap();
+        assert_eq!(pair.name, "a");
+    }
+
+    #[test]
+    fn unlisted_keys_are_kept_when_asked() {
+        let mut deserializer = serde_json::Deserializer::from_str(r#""color""#);
+        match FieldOrKeySeed(&["name"]).deserialize(&mut deserializer).unwrap() {
+            FieldOrKey::Other(key) => assert_eq!(key, "color"),
+            FieldOrKey::Field(index) => panic!("matched field {index}"),
+        }
+    }
+}

@@ -1,0 +1,197 @@
+//! `Serialize` and `Deserialize` for generated structs, written out rather than derived.
+//!
+//! serde's derive is general: field enums with three visitors, a sequence visitor that JSON
+//! never drives, duplicate-key bookkeeping. On Atlas's whole spec its expansion was a third of
+//! the crate's code and dominated type checking and borrow checking. The impls here do what a
+//! JSON API needs, a loop over the object's keys and a write per field, and leave the shared
+//! parts to the runtime's `object` module, which is compiled once.
+
+use super::ident;
+use crate::ir::{Field, StructType, TypeDef};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// Both impls for a struct whose fields are `fields` (each `Option<_>` unless required and
+/// not nullable) and, with `additionalProperties`, an `additional_properties` map.
+pub fn struct_serde_impls(def: &TypeDef, structure: &StructType) -> TokenStream {
+    // Naming a deprecated field or type in an impl warns like any other use.
+    let allow_deprecated = (def.deprecated || structure.fields.iter().any(|f| f.deprecated))
+        .then(|| quote! { #[allow(deprecated)] });
+    let serialize = serialize_impl(def, structure, allow_deprecated.as_ref());
+    let deserialize = deserialize_impl(def, structure, allow_deprecated.as_ref());
+    quote! { #serialize #deserialize }
+}
+
+/// Whether the Rust field holds the value itself rather than an `Option` of it.
+fn is_bare(field: &Field) -> bool {
+    field.required && !field.nullable
+}
+
+fn serialize_impl(
+    def: &TypeDef,
+    structure: &StructType,
+    allow_deprecated: Option<&TokenStream>,
+) -> TokenStream {
+    let name = format_ident!("{}", def.rust_name);
+    let rust_name = &def.rust_name;
+    // The kept keys of `additionalProperties` are not `'static`, which struct serializers
+    // require: such a struct is written as a map.
+    let write = if structure.additional.is_some() {
+        format_ident!("serialize_entry")
+    } else {
+        format_ident!("serialize_field")
+    };
+    let writes: Vec<TokenStream> = structure
+        .fields
+        .iter()
+        .map(|field| {
+            let member = ident(&field.rust_name);
+            let wire = &field.wire_name;
+            if field.required {
+                // A required nullable field is written even when `None`: as `null`.
+                quote! { object.#write(#wire, &self.#member)?; }
+            } else {
+                quote! {
+                    if let Some(value) = &self.#member {
+                        object.#write(#wire, value)?;
+                    }
+                }
+            }
+        })
+        .collect();
+    if structure.additional.is_some() {
+        return quote! {
+            #allow_deprecated
+        impl serde::Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    use serde::ser::SerializeMap as _;
+                    let mut object = serializer.serialize_map(None)?;
+                    #(#writes)*
+                    for (key, value) in &self.additional_properties {
+                        object.serialize_entry(key, value)?;
+                    }
+                    object.end()
+                }
+            }
+        };
+    }
+    let required_count = structure.fields.iter().filter(|f| f.required).count();
+    let counted = (required_count > 0)
+        .then(|| {
+            let count = proc_macro2::Literal::usize_unsuffixed(required_count);
+            quote! { #count }
+        })
+        .into_iter()
+        .chain(structure.fields.iter().filter(|f| !f.required).map(|field| {
+            let member = ident(&field.rust_name);
+            quote! { usize::from(self.#member.is_some()) }
+        }));
+    if structure.fields.is_empty() {
+        return quote! {
+            #allow_deprecated
+        impl serde::Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    serde::ser::SerializeStruct::end(serializer.serialize_struct(#rust_name, 0)?)
+                }
+            }
+        };
+    }
+    quote! {
+        #allow_deprecated
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeStruct as _;
+                // The number of fields written, which some formats need up front.
+                let len = #(#counted)+*;
+                let mut object = serializer.serialize_struct(#rust_name, len)?;
+                #(#writes)*
+                object.end()
+            }
+        }
+    }
+}
+
+fn deserialize_impl(
+    def: &TypeDef,
+    structure: &StructType,
+    allow_deprecated: Option<&TokenStream>,
+) -> TokenStream {
+    let name = format_ident!("{}", def.rust_name);
+    let rust_name = &def.rust_name;
+    let expecting = format!("struct {}", def.rust_name);
+    let wire_names = structure.fields.iter().map(|field| &field.wire_name);
+    let slots: Vec<_> = structure
+        .fields
+        .iter()
+        .map(|field| ident(&field.rust_name))
+        .collect();
+    let reads = structure.fields.iter().enumerate().map(|(index, field)| {
+        let slot = ident(&field.rust_name);
+        let index = proc_macro2::Literal::usize_unsuffixed(index);
+        let read = if is_bare(field) {
+            quote! { #slot = Some(__map.next_value()?) }
+        } else {
+            // `Option<T>` decodes `null` as `None`, as the field's type says.
+            quote! { #slot = __map.next_value()? }
+        };
+        if structure.additional.is_some() {
+            quote! { crate::runtime::FieldOrKey::Field(#index) => #read, }
+        } else {
+            quote! { Some(#index) => #read, }
+        }
+    });
+    let inits = structure.fields.iter().map(|field| {
+        let member = ident(&field.rust_name);
+        if is_bare(field) {
+            let wire = &field.wire_name;
+            quote! { #member: crate::runtime::required(#member, #wire)? }
+        } else {
+            quote! { #member }
+        }
+    });
+    let (key_seed, others, additional_slot, additional_init) = match &structure.additional {
+        Some(_) => (
+            quote! { crate::runtime::FieldOrKeySeed(Self::FIELDS) },
+            quote! {
+                crate::runtime::FieldOrKey::Other(__key) => {
+                    __additional.insert(__key, __map.next_value()?);
+                }
+                crate::runtime::FieldOrKey::Field(_) => crate::runtime::skip_value(&mut __map)?,
+            },
+            quote! { let mut __additional = std::collections::BTreeMap::new(); },
+            quote! { additional_properties: __additional, },
+        ),
+        None => (
+            quote! { crate::runtime::FieldIndex(Self::FIELDS) },
+            quote! { _ => crate::runtime::skip_value(&mut __map)?, },
+            TokenStream::new(),
+            TokenStream::new(),
+        ),
+    };
+    quote! {
+        #allow_deprecated
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::runtime::deserialize_object(deserializer, #rust_name)
+            }
+        }
+
+        #allow_deprecated
+        impl crate::runtime::FromObject for #name {
+            const FIELDS: &'static [&'static str] = &[#(#wire_names),*];
+            const EXPECTING: &'static str = #expecting;
+
+            fn from_object<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+                #( let mut #slots = None; )*
+                #additional_slot
+                while let Some(__field) = __map.next_key_seed(#key_seed)? {
+                    match __field {
+                        #(#reads)*
+                        #others
+                    }
+                }
+                Ok(Self { #(#inits,)* #additional_init })
+            }
+        }
+    }
+}
