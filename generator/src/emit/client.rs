@@ -1,6 +1,7 @@
 //! The async client's entry point for each operation (feature `client`): a method on
-//! `runtime::Client` that returns a call with the request's setters, `send`, and for list
-//! operations `stream` and `collect_all`.
+//! `runtime::Client` that returns the operation's `runtime::Call`, with setters for the
+//! request's optional parameters. `send`, `stream`, `pages` and `collect_all` are the
+//! runtime's, generic, so that an operation nobody sends costs no async code.
 
 use super::operations::{argument_type, output_type};
 use super::types::type_tokens;
@@ -15,9 +16,6 @@ pub fn client_items(api: &Api, operation: &Operation) -> TokenStream {
     let call_type = call_type_ident(operation);
     let fn_name = ident(&operation.fn_name);
     let client = runtime("Client");
-    let error = runtime("Error");
-    let output = output_type(api, operation);
-    let error_body = error_body_tokens(api, operation);
     let deprecated = super::operations::deprecated_attr(operation);
     let allow_deprecated = deprecated.as_ref().map(|_| quote! { #[allow(deprecated)] });
 
@@ -95,71 +93,35 @@ pub fn client_items(api: &Api, operation: &Operation) -> TokenStream {
         operation.request_type,
     ));
     let call_doc = format!(
-        " A `{}` call, ready to send with [`Self::send`].",
-        operation.operation_id
+        " A `{}` call: the setters below, then [`send`](crate::runtime::Call::send){}.",
+        operation.operation_id,
+        if operation.pagination.is_some() {
+            ", or page through it with [`stream`](crate::runtime::Call::stream), \
+             [`pages`](crate::runtime::Call::pages) or \
+             [`collect_all`](crate::runtime::Call::collect_all)"
+        } else {
+            ""
+        }
     );
-    let paging = operation.pagination.as_ref().map(|pagination| {
-        let item = type_tokens(&api.types, &pagination.item);
-        let item_stream = runtime("ItemStream");
-        let page_stream = runtime("PageStream");
+    let call = runtime("Call");
+    let setters: Vec<TokenStream> = setters.collect();
+    let setters_impl = (!setters.is_empty() || !body_setter.is_empty()).then(|| {
         quote! {
-            /// Every item of every page from the starting page on, fetched lazily one page
-            /// at a time. `next().await` on it needs no trait in scope.
-            pub fn stream(self) -> #item_stream<#request_type> {
-                #item_stream::new(self.client, self.request)
-            }
-
-            /// Every page from the starting page on, fetched lazily one at a time, each with
-            /// its items and the server's `totalCount`. `next().await` on it needs no trait in
-            /// scope.
-            pub fn pages(self) -> #page_stream<#request_type> {
-                #page_stream::new(self.client, self.request)
-            }
-
-            /// Every item of every page, collected.
-            ///
-            /// # Errors
-            ///
-            /// The first page that fails.
-            pub async fn collect_all(self) -> Result<Vec<#item>, #error<#error_body>> {
-                futures_util::TryStreamExt::try_collect(self.stream()).await
+            #[cfg(feature = "client")]
+            #allow_deprecated
+            impl #call<#request_type> {
+                #(#setters)*
+                #body_setter
             }
         }
     });
-
     quote! {
         #[cfg(feature = "client")]
         #[doc = #call_doc]
         #allow_deprecated
-        #[derive(Debug, Clone)]
-        #[must_use = "a call does nothing until it is sent"]
-        pub struct #call_type {
-            client: #client,
-            request: #request_type,
-        }
+        pub type #call_type = #call<#request_type>;
 
-        #[cfg(feature = "client")]
-        #allow_deprecated
-        impl #call_type {
-            #(#setters)*
-            #body_setter
-
-            /// The request as built so far.
-            pub fn request(&self) -> &#request_type {
-                &self.request
-            }
-
-            /// Sends the request (retrying as the client's policy allows) and parses the answer.
-            ///
-            /// # Errors
-            ///
-            /// See [`Error`](crate::runtime::Error).
-            pub async fn send(self) -> Result<#output, #error<#error_body>> {
-                self.client.execute(&self.request).await
-            }
-
-            #paging
-        }
+        #setters_impl
 
         #[cfg(feature = "client")]
         #allow_deprecated
@@ -168,10 +130,7 @@ pub fn client_items(api: &Api, operation: &Operation) -> TokenStream {
             #deprecated
             #allow_many
             pub fn #fn_name(&self, #(#params),*) -> #call_type {
-                #call_type {
-                    client: self.clone(),
-                    request: #request_type::new(#(#args),*),
-                }
+                #call::new(self.clone(), #request_type::new(#(#args),*))
             }
         }
     }

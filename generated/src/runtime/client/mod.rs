@@ -3,11 +3,13 @@
 //! authentication, timeouts and retries.
 
 mod auth;
+mod call;
 mod error;
 mod pager;
 mod retry;
 
 pub use auth::{Credentials, Secret};
+pub use call::Call;
 pub use error::{AuthError, Error, RequestContext};
 pub use pager::{ItemStream, Page, PageStream, paginate};
 pub use retry::RetryPolicy;
