@@ -148,3 +148,41 @@ fn required_fields_are_required() {
     let missing_code = json!({"error": 500});
     assert!(serde_json::from_value::<ApiError>(missing_code).is_err());
 }
+
+#[test]
+fn enums_compare_hash_and_order_by_wire_value() {
+    use std::collections::HashSet;
+    // A value kept as `Unknown` is the same value as the variant that names it.
+    let spelled_out = BackupTenantSnapshotStatus::Unknown("COMPLETED".into());
+    assert_eq!(spelled_out, BackupTenantSnapshotStatus::Completed);
+    let set: HashSet<_> = [spelled_out, BackupTenantSnapshotStatus::Completed].into();
+    assert_eq!(set.len(), 1, "equal values hash alike");
+    let mut values = [
+        BackupTenantSnapshotStatus::from("ZZZ"),
+        BackupTenantSnapshotStatus::Queued,
+        BackupTenantSnapshotStatus::Completed,
+    ];
+    values.sort();
+    let wire: Vec<&str> = values.iter().map(|value| value.as_str()).collect();
+    assert_eq!(wire, ["COMPLETED", "QUEUED", "ZZZ"]);
+}
+
+#[test]
+fn objects_decode_whatever_the_key_order_spelling_or_repetition() {
+    // Keys out of order, an escaped key, a repeated key (the last one counts, as for
+    // `serde_json::Value`) and unknown keys of every shape.
+    let text = r#"{"totalCount": 1, "extra": [1, {"a": null}], "results": [],
+        "res\u0075lts": [{"id": "32b6e34b3d91647abb20e7b8", "status": "QUEUED", "more": {}}]}"#;
+    let page: PaginatedTenantSnapshotView = serde_json::from_str(text).unwrap();
+    assert_eq!(page.total_count, Some(1));
+    let results = page.results.unwrap();
+    assert_eq!(results.len(), 1);
+    assert_eq!(results[0].status, Some(BackupTenantSnapshotStatus::Queued));
+    let error = serde_json::from_str::<PaginatedTenantSnapshotView>("[1, 2]").unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("expected struct PaginatedTenantSnapshotView"),
+        "{error}"
+    );
+}

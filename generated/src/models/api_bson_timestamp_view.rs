@@ -4,13 +4,53 @@
 /// BSON timestamp that indicates when the checkpoint token entry in the oplog occurred.
 ///
 /// Marked `#[non_exhaustive]` so that fields Atlas adds later are not a breaking change; build values with `Default` and assign the public fields.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApiBSONTimestampView {
     /// Date and time when the oplog recorded this database operation. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<chrono::DateTime<chrono::Utc>>,
     /// Order of the database operation that the oplog recorded at specific date and time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub increment: Option<i32>,
+}
+impl serde::Serialize for ApiBSONTimestampView {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let len = usize::from(self.date.is_some())
+            + usize::from(self.increment.is_some());
+        let mut object = serializer.serialize_struct("ApiBSONTimestampView", len)?;
+        if let Some(value) = &self.date {
+            object.serialize_field("date", value)?;
+        }
+        if let Some(value) = &self.increment {
+            object.serialize_field("increment", value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ApiBSONTimestampView {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer, "ApiBSONTimestampView")
+    }
+}
+impl crate::runtime::FromObject for ApiBSONTimestampView {
+    const FIELDS: &'static [&'static str] = &["date", "increment"];
+    const EXPECTING: &'static str = "struct ApiBSONTimestampView";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut date = None;
+        let mut increment = None;
+        while let Some(__field) = __map
+            .next_key_seed(crate::runtime::FieldIndex(Self::FIELDS))?
+        {
+            match __field {
+                Some(0) => date = __map.next_value()?,
+                Some(1) => increment = __map.next_value()?,
+                _ => crate::runtime::skip_value(&mut __map)?,
+            }
+        }
+        Ok(Self { date, increment })
+    }
 }

@@ -2,24 +2,19 @@
 // change the spec and run `cargo xtask codegen` again.
 
 /// Marked `#[non_exhaustive]` so that fields Atlas adds later are not a breaking change; build values with `new` and assign the public fields.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApiError {
-    #[serde(rename = "badRequestDetail", skip_serializing_if = "Option::is_none")]
     pub bad_request_detail: Option<crate::models::BadRequestDetail>,
     /// Describes the specific conditions or reasons that cause each type of error.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// HTTP status code returned with this error.
     pub error: i32,
     /// Application error code returned with this error.
-    #[serde(rename = "errorCode")]
     pub error_code: String,
     /// Parameters used to give more information about the error.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<Vec<serde_json::Value>>,
     /// Application error message returned with this error.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
 impl ApiError {
@@ -33,6 +28,79 @@ impl ApiError {
             parameters: None,
             reason: None,
         }
+    }
+}
+impl serde::Serialize for ApiError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let len = 2 + usize::from(self.bad_request_detail.is_some())
+            + usize::from(self.detail.is_some()) + usize::from(self.parameters.is_some())
+            + usize::from(self.reason.is_some());
+        let mut object = serializer.serialize_struct("ApiError", len)?;
+        if let Some(value) = &self.bad_request_detail {
+            object.serialize_field("badRequestDetail", value)?;
+        }
+        if let Some(value) = &self.detail {
+            object.serialize_field("detail", value)?;
+        }
+        object.serialize_field("error", &self.error)?;
+        object.serialize_field("errorCode", &self.error_code)?;
+        if let Some(value) = &self.parameters {
+            object.serialize_field("parameters", value)?;
+        }
+        if let Some(value) = &self.reason {
+            object.serialize_field("reason", value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ApiError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer, "ApiError")
+    }
+}
+impl crate::runtime::FromObject for ApiError {
+    const FIELDS: &'static [&'static str] = &[
+        "badRequestDetail",
+        "detail",
+        "error",
+        "errorCode",
+        "parameters",
+        "reason",
+    ];
+    const EXPECTING: &'static str = "struct ApiError";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut bad_request_detail = None;
+        let mut detail = None;
+        let mut error = None;
+        let mut error_code = None;
+        let mut parameters = None;
+        let mut reason = None;
+        while let Some(__field) = __map
+            .next_key_seed(crate::runtime::FieldIndex(Self::FIELDS))?
+        {
+            match __field {
+                Some(0) => bad_request_detail = __map.next_value()?,
+                Some(1) => detail = __map.next_value()?,
+                Some(2) => error = Some(__map.next_value()?),
+                Some(3) => error_code = Some(__map.next_value()?),
+                Some(4) => parameters = __map.next_value()?,
+                Some(5) => reason = __map.next_value()?,
+                _ => crate::runtime::skip_value(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            bad_request_detail,
+            detail,
+            error: crate::runtime::required(error, "error")?,
+            error_code: crate::runtime::required(error_code, "errorCode")?,
+            parameters,
+            reason,
+        })
     }
 }
 impl crate::runtime::ErrorBody for ApiError {

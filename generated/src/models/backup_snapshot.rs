@@ -2,47 +2,156 @@
 // change the spec and run `cargo xtask codegen` again.
 
 /// Marked `#[non_exhaustive]` so that fields Atlas adds later are not a breaking change; build values with `Default` and assign the public fields.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BackupSnapshot {
     /// Unique 24-hexadecimal digit string that identifies the cluster with the snapshots you want to return.
-    #[serde(rename = "clusterId", skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// Name of the cluster that this snapshot belongs to.
-    #[serde(rename = "clusterName", skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// Flag that indicates whether the snapshot exists. This flag returns `false` while MongoDB Cloud creates the snapshot.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub complete: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<crate::models::ApiBSONTimestampView>,
     /// Flag that indicates whether someone can delete this snapshot. You can't set `"doNotDelete" : true` and set a timestamp for **expires** in the same request.
-    #[serde(rename = "doNotDelete", skip_serializing_if = "Option::is_none")]
     pub do_not_delete: Option<bool>,
     /// Date and time when MongoDB Cloud deletes the snapshot. If `"doNotDelete" : true`, MongoDB Cloud removes any value set for this parameter.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires: Option<chrono::DateTime<chrono::Utc>>,
     /// Unique 24-hexadecimal digit string that identifies the project that owns the snapshots.
-    #[serde(rename = "groupId", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies the snapshot.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Flag indicating if this is an incremental or a full snapshot.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub incremental: Option<bool>,
-    #[serde(
-        rename = "lastOplogAppliedTimestamp",
-        skip_serializing_if = "Option::is_none",
-    )]
     pub last_oplog_applied_timestamp: Option<crate::models::ApiBSONTimestampView>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<crate::models::Link>>,
     /// Metadata that describes the complete snapshot.
     ///
     /// - For a replica set, this array contains a single document.
     /// - For a sharded cluster, this array contains one document for each shard plus one document for the config host.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parts: Option<Vec<crate::models::BackupSnapshotPart>>,
+}
+impl serde::Serialize for BackupSnapshot {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let len = usize::from(self.cluster_id.is_some())
+            + usize::from(self.cluster_name.is_some())
+            + usize::from(self.complete.is_some()) + usize::from(self.created.is_some())
+            + usize::from(self.do_not_delete.is_some())
+            + usize::from(self.expires.is_some()) + usize::from(self.group_id.is_some())
+            + usize::from(self.id.is_some()) + usize::from(self.incremental.is_some())
+            + usize::from(self.last_oplog_applied_timestamp.is_some())
+            + usize::from(self.links.is_some()) + usize::from(self.parts.is_some());
+        let mut object = serializer.serialize_struct("BackupSnapshot", len)?;
+        if let Some(value) = &self.cluster_id {
+            object.serialize_field("clusterId", value)?;
+        }
+        if let Some(value) = &self.cluster_name {
+            object.serialize_field("clusterName", value)?;
+        }
+        if let Some(value) = &self.complete {
+            object.serialize_field("complete", value)?;
+        }
+        if let Some(value) = &self.created {
+            object.serialize_field("created", value)?;
+        }
+        if let Some(value) = &self.do_not_delete {
+            object.serialize_field("doNotDelete", value)?;
+        }
+        if let Some(value) = &self.expires {
+            object.serialize_field("expires", value)?;
+        }
+        if let Some(value) = &self.group_id {
+            object.serialize_field("groupId", value)?;
+        }
+        if let Some(value) = &self.id {
+            object.serialize_field("id", value)?;
+        }
+        if let Some(value) = &self.incremental {
+            object.serialize_field("incremental", value)?;
+        }
+        if let Some(value) = &self.last_oplog_applied_timestamp {
+            object.serialize_field("lastOplogAppliedTimestamp", value)?;
+        }
+        if let Some(value) = &self.links {
+            object.serialize_field("links", value)?;
+        }
+        if let Some(value) = &self.parts {
+            object.serialize_field("parts", value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for BackupSnapshot {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer, "BackupSnapshot")
+    }
+}
+impl crate::runtime::FromObject for BackupSnapshot {
+    const FIELDS: &'static [&'static str] = &[
+        "clusterId",
+        "clusterName",
+        "complete",
+        "created",
+        "doNotDelete",
+        "expires",
+        "groupId",
+        "id",
+        "incremental",
+        "lastOplogAppliedTimestamp",
+        "links",
+        "parts",
+    ];
+    const EXPECTING: &'static str = "struct BackupSnapshot";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut cluster_id = None;
+        let mut cluster_name = None;
+        let mut complete = None;
+        let mut created = None;
+        let mut do_not_delete = None;
+        let mut expires = None;
+        let mut group_id = None;
+        let mut id = None;
+        let mut incremental = None;
+        let mut last_oplog_applied_timestamp = None;
+        let mut links = None;
+        let mut parts = None;
+        while let Some(__field) = __map
+            .next_key_seed(crate::runtime::FieldIndex(Self::FIELDS))?
+        {
+            match __field {
+                Some(0) => cluster_id = __map.next_value()?,
+                Some(1) => cluster_name = __map.next_value()?,
+                Some(2) => complete = __map.next_value()?,
+                Some(3) => created = __map.next_value()?,
+                Some(4) => do_not_delete = __map.next_value()?,
+                Some(5) => expires = __map.next_value()?,
+                Some(6) => group_id = __map.next_value()?,
+                Some(7) => id = __map.next_value()?,
+                Some(8) => incremental = __map.next_value()?,
+                Some(9) => last_oplog_applied_timestamp = __map.next_value()?,
+                Some(10) => links = __map.next_value()?,
+                Some(11) => parts = __map.next_value()?,
+                _ => crate::runtime::skip_value(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            cluster_id,
+            cluster_name,
+            complete,
+            created,
+            do_not_delete,
+            expires,
+            group_id,
+            id,
+            incremental,
+            last_oplog_applied_timestamp,
+            links,
+            parts,
+        })
+    }
 }

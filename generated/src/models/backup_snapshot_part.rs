@@ -4,49 +4,179 @@
 /// Characteristics that identify this snapshot.
 ///
 /// Marked `#[non_exhaustive]` so that fields Atlas adds later are not a breaking change; build values with `Default` and assign the public fields.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BackupSnapshotPart {
     /// Unique 24-hexadecimal digit string that identifies the cluster with the snapshots you want to return.
-    #[serde(rename = "clusterId", skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// When MongoDB Cloud finished taking this part of the snapshot, in ISO 8601 format in UTC.
-    #[serde(rename = "completedTime", skip_serializing_if = "Option::is_none")]
     pub completed_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Human-readable label that identifies the method of compression for the snapshot.
-    #[serde(rename = "compressionSetting", skip_serializing_if = "Option::is_none")]
     pub compression_setting: Option<crate::models::BackupSnapshotPartCompressionSetting>,
     /// Total size of the data stored on each node in the cluster. This parameter expresses its value in bytes.
-    #[serde(rename = "dataSizeBytes", skip_serializing_if = "Option::is_none")]
     pub data_size_bytes: Option<i64>,
     /// Flag that indicates whether someone encrypted this snapshot.
-    #[serde(rename = "encryptionEnabled", skip_serializing_if = "Option::is_none")]
     pub encryption_enabled: Option<bool>,
     /// Feature compatibility version of the member this part was taken from.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fcv: Option<String>,
     /// Number that indicates the total size of the data files in bytes.
-    #[serde(rename = "fileSizeBytes", skip_serializing_if = "Option::is_none")]
     pub file_size_bytes: Option<i64>,
     /// Host and port of the member this part was taken from. Atlas documents a pattern for it; a response is not checked against patterns, so it is kept as a plain string.
-    #[serde(rename = "machineId", skip_serializing_if = "Option::is_none")]
     pub machine_id: Option<String>,
     /// Unique string that identifies the Key Management Interoperability (KMIP) master key used to encrypt the snapshot data. The resource returns this parameter when `"parts.encryptionEnabled" : true`.
-    #[serde(rename = "masterKeyUUID", skip_serializing_if = "Option::is_none")]
     pub master_key_uuid: Option<String>,
     /// Number that indicates the version of MongoDB that the replica set primary ran when MongoDB Cloud created the snapshot.
-    #[serde(rename = "mongodVersion", skip_serializing_if = "Option::is_none")]
     pub mongod_version: Option<String>,
     /// Human-readable label that identifies the replica set.
-    #[serde(rename = "replicaSetName", skip_serializing_if = "Option::is_none")]
     pub replica_set_name: Option<String>,
     /// Replica set state of the member this part was taken from when the snapshot was taken.
-    #[serde(rename = "replicaState", skip_serializing_if = "Option::is_none")]
     pub replica_state: Option<String>,
     /// Number that indicates the total size of space allocated for document storage.
-    #[serde(rename = "storageSizeBytes", skip_serializing_if = "Option::is_none")]
     pub storage_size_bytes: Option<i64>,
     /// Human-readable label that identifies the type of server from which MongoDB Cloud took this snapshot.
-    #[serde(rename = "typeName", skip_serializing_if = "Option::is_none")]
     pub type_name: Option<crate::models::BackupSnapshotPartTypeName>,
+}
+impl serde::Serialize for BackupSnapshotPart {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let len = usize::from(self.cluster_id.is_some())
+            + usize::from(self.completed_time.is_some())
+            + usize::from(self.compression_setting.is_some())
+            + usize::from(self.data_size_bytes.is_some())
+            + usize::from(self.encryption_enabled.is_some())
+            + usize::from(self.fcv.is_some())
+            + usize::from(self.file_size_bytes.is_some())
+            + usize::from(self.machine_id.is_some())
+            + usize::from(self.master_key_uuid.is_some())
+            + usize::from(self.mongod_version.is_some())
+            + usize::from(self.replica_set_name.is_some())
+            + usize::from(self.replica_state.is_some())
+            + usize::from(self.storage_size_bytes.is_some())
+            + usize::from(self.type_name.is_some());
+        let mut object = serializer.serialize_struct("BackupSnapshotPart", len)?;
+        if let Some(value) = &self.cluster_id {
+            object.serialize_field("clusterId", value)?;
+        }
+        if let Some(value) = &self.completed_time {
+            object.serialize_field("completedTime", value)?;
+        }
+        if let Some(value) = &self.compression_setting {
+            object.serialize_field("compressionSetting", value)?;
+        }
+        if let Some(value) = &self.data_size_bytes {
+            object.serialize_field("dataSizeBytes", value)?;
+        }
+        if let Some(value) = &self.encryption_enabled {
+            object.serialize_field("encryptionEnabled", value)?;
+        }
+        if let Some(value) = &self.fcv {
+            object.serialize_field("fcv", value)?;
+        }
+        if let Some(value) = &self.file_size_bytes {
+            object.serialize_field("fileSizeBytes", value)?;
+        }
+        if let Some(value) = &self.machine_id {
+            object.serialize_field("machineId", value)?;
+        }
+        if let Some(value) = &self.master_key_uuid {
+            object.serialize_field("masterKeyUUID", value)?;
+        }
+        if let Some(value) = &self.mongod_version {
+            object.serialize_field("mongodVersion", value)?;
+        }
+        if let Some(value) = &self.replica_set_name {
+            object.serialize_field("replicaSetName", value)?;
+        }
+        if let Some(value) = &self.replica_state {
+            object.serialize_field("replicaState", value)?;
+        }
+        if let Some(value) = &self.storage_size_bytes {
+            object.serialize_field("storageSizeBytes", value)?;
+        }
+        if let Some(value) = &self.type_name {
+            object.serialize_field("typeName", value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for BackupSnapshotPart {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer, "BackupSnapshotPart")
+    }
+}
+impl crate::runtime::FromObject for BackupSnapshotPart {
+    const FIELDS: &'static [&'static str] = &[
+        "clusterId",
+        "completedTime",
+        "compressionSetting",
+        "dataSizeBytes",
+        "encryptionEnabled",
+        "fcv",
+        "fileSizeBytes",
+        "machineId",
+        "masterKeyUUID",
+        "mongodVersion",
+        "replicaSetName",
+        "replicaState",
+        "storageSizeBytes",
+        "typeName",
+    ];
+    const EXPECTING: &'static str = "struct BackupSnapshotPart";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut cluster_id = None;
+        let mut completed_time = None;
+        let mut compression_setting = None;
+        let mut data_size_bytes = None;
+        let mut encryption_enabled = None;
+        let mut fcv = None;
+        let mut file_size_bytes = None;
+        let mut machine_id = None;
+        let mut master_key_uuid = None;
+        let mut mongod_version = None;
+        let mut replica_set_name = None;
+        let mut replica_state = None;
+        let mut storage_size_bytes = None;
+        let mut type_name = None;
+        while let Some(__field) = __map
+            .next_key_seed(crate::runtime::FieldIndex(Self::FIELDS))?
+        {
+            match __field {
+                Some(0) => cluster_id = __map.next_value()?,
+                Some(1) => completed_time = __map.next_value()?,
+                Some(2) => compression_setting = __map.next_value()?,
+                Some(3) => data_size_bytes = __map.next_value()?,
+                Some(4) => encryption_enabled = __map.next_value()?,
+                Some(5) => fcv = __map.next_value()?,
+                Some(6) => file_size_bytes = __map.next_value()?,
+                Some(7) => machine_id = __map.next_value()?,
+                Some(8) => master_key_uuid = __map.next_value()?,
+                Some(9) => mongod_version = __map.next_value()?,
+                Some(10) => replica_set_name = __map.next_value()?,
+                Some(11) => replica_state = __map.next_value()?,
+                Some(12) => storage_size_bytes = __map.next_value()?,
+                Some(13) => type_name = __map.next_value()?,
+                _ => crate::runtime::skip_value(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            cluster_id,
+            completed_time,
+            compression_setting,
+            data_size_bytes,
+            encryption_enabled,
+            fcv,
+            file_size_bytes,
+            machine_id,
+            master_key_uuid,
+            mongod_version,
+            replica_set_name,
+            replica_state,
+            storage_size_bytes,
+            type_name,
+        })
+    }
 }

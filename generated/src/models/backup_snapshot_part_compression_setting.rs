@@ -6,7 +6,7 @@
 /// Atlas adds values over time: a value this crate does not list deserializes into [`BackupSnapshotPartCompressionSetting::Unknown`] and serializes back unchanged.
 ///
 /// To match on it, name the variants you handle and end with a wildcard arm: the enum is `#[non_exhaustive]`, so a later version of this crate may add a variant for a value that arrives as `Unknown` today. Code that needs such a value before then compares [`BackupSnapshotPartCompressionSetting::as_str`] rather than matching `Unknown`, and keeps working when the variant appears.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum BackupSnapshotPartCompressionSetting {
     /// `NONE`
@@ -39,6 +39,27 @@ impl BackupSnapshotPartCompressionSetting {
 impl std::fmt::Display for BackupSnapshotPartCompressionSetting {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl PartialEq for BackupSnapshotPartCompressionSetting {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for BackupSnapshotPartCompressionSetting {}
+impl std::hash::Hash for BackupSnapshotPartCompressionSetting {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        std::hash::Hash::hash(self.as_str(), state);
+    }
+}
+impl PartialOrd for BackupSnapshotPartCompressionSetting {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for BackupSnapshotPartCompressionSetting {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
     }
 }
 impl std::str::FromStr for BackupSnapshotPartCompressionSetting {

@@ -2,31 +2,118 @@
 // change the spec and run `cargo xtask codegen` again.
 
 /// Marked `#[non_exhaustive]` so that fields Atlas adds later are not a breaking change; build values with `Default` and assign the public fields.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BackupTenantSnapshot {
     /// Date and time when the download link no longer works. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiration: Option<chrono::DateTime<chrono::Utc>>,
     /// Date and time when MongoDB Cloud completed writing this snapshot. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
-    #[serde(rename = "finishTime", skip_serializing_if = "Option::is_none")]
     pub finish_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Unique 24-hexadecimal digit string that identifies the restore job.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<crate::models::Link>>,
     /// MongoDB host version that the snapshot runs.
-    #[serde(rename = "mongoDBVersion", skip_serializing_if = "Option::is_none")]
     pub mongo_db_version: Option<String>,
     /// Date and time when MongoDB Cloud will take the snapshot. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
-    #[serde(rename = "scheduledTime", skip_serializing_if = "Option::is_none")]
     pub scheduled_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Date and time when MongoDB Cloud began taking the snapshot. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
-    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Phase of the workflow for this snapshot at the time this resource made this request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::models::BackupTenantSnapshotStatus>,
+}
+impl serde::Serialize for BackupTenantSnapshot {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let len = usize::from(self.expiration.is_some())
+            + usize::from(self.finish_time.is_some()) + usize::from(self.id.is_some())
+            + usize::from(self.links.is_some())
+            + usize::from(self.mongo_db_version.is_some())
+            + usize::from(self.scheduled_time.is_some())
+            + usize::from(self.start_time.is_some())
+            + usize::from(self.status.is_some());
+        let mut object = serializer.serialize_struct("BackupTenantSnapshot", len)?;
+        if let Some(value) = &self.expiration {
+            object.serialize_field("expiration", value)?;
+        }
+        if let Some(value) = &self.finish_time {
+            object.serialize_field("finishTime", value)?;
+        }
+        if let Some(value) = &self.id {
+            object.serialize_field("id", value)?;
+        }
+        if let Some(value) = &self.links {
+            object.serialize_field("links", value)?;
+        }
+        if let Some(value) = &self.mongo_db_version {
+            object.serialize_field("mongoDBVersion", value)?;
+        }
+        if let Some(value) = &self.scheduled_time {
+            object.serialize_field("scheduledTime", value)?;
+        }
+        if let Some(value) = &self.start_time {
+            object.serialize_field("startTime", value)?;
+        }
+        if let Some(value) = &self.status {
+            object.serialize_field("status", value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for BackupTenantSnapshot {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer, "BackupTenantSnapshot")
+    }
+}
+impl crate::runtime::FromObject for BackupTenantSnapshot {
+    const FIELDS: &'static [&'static str] = &[
+        "expiration",
+        "finishTime",
+        "id",
+        "links",
+        "mongoDBVersion",
+        "scheduledTime",
+        "startTime",
+        "status",
+    ];
+    const EXPECTING: &'static str = "struct BackupTenantSnapshot";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut expiration = None;
+        let mut finish_time = None;
+        let mut id = None;
+        let mut links = None;
+        let mut mongo_db_version = None;
+        let mut scheduled_time = None;
+        let mut start_time = None;
+        let mut status = None;
+        while let Some(__field) = __map
+            .next_key_seed(crate::runtime::FieldIndex(Self::FIELDS))?
+        {
+            match __field {
+                Some(0) => expiration = __map.next_value()?,
+                Some(1) => finish_time = __map.next_value()?,
+                Some(2) => id = __map.next_value()?,
+                Some(3) => links = __map.next_value()?,
+                Some(4) => mongo_db_version = __map.next_value()?,
+                Some(5) => scheduled_time = __map.next_value()?,
+                Some(6) => start_time = __map.next_value()?,
+                Some(7) => status = __map.next_value()?,
+                _ => crate::runtime::skip_value(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            expiration,
+            finish_time,
+            id,
+            links,
+            mongo_db_version,
+            scheduled_time,
+            start_time,
+            status,
+        })
+    }
 }

@@ -4,10 +4,45 @@
 /// Bad request detail.
 ///
 /// Marked `#[non_exhaustive]` so that fields Atlas adds later are not a breaking change; build values with `Default` and assign the public fields.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BadRequestDetail {
     /// Describes all violations in a client request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<crate::models::FieldViolation>>,
+}
+impl serde::Serialize for BadRequestDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let len = usize::from(self.fields.is_some());
+        let mut object = serializer.serialize_struct("BadRequestDetail", len)?;
+        if let Some(value) = &self.fields {
+            object.serialize_field("fields", value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for BadRequestDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer, "BadRequestDetail")
+    }
+}
+impl crate::runtime::FromObject for BadRequestDetail {
+    const FIELDS: &'static [&'static str] = &["fields"];
+    const EXPECTING: &'static str = "struct BadRequestDetail";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields = None;
+        while let Some(__field) = __map
+            .next_key_seed(crate::runtime::FieldIndex(Self::FIELDS))?
+        {
+            match __field {
+                Some(0) => fields = __map.next_value()?,
+                _ => crate::runtime::skip_value(&mut __map)?,
+            }
+        }
+        Ok(Self { fields })
+    }
 }

@@ -2,7 +2,7 @@
 // change the spec and run `cargo xtask codegen` again.
 
 /// Marked `#[non_exhaustive]` so that fields Atlas adds later are not a breaking change; build values with `new` and assign the public fields.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FieldViolation {
     /// A description of why the request element is bad.
@@ -14,5 +14,45 @@ impl FieldViolation {
     /// Creates a value with the required fields; the optional ones start as `None`.
     pub fn new(description: String, field: String) -> Self {
         Self { description, field }
+    }
+}
+impl serde::Serialize for FieldViolation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let len = 2;
+        let mut object = serializer.serialize_struct("FieldViolation", len)?;
+        object.serialize_field("description", &self.description)?;
+        object.serialize_field("field", &self.field)?;
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for FieldViolation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer, "FieldViolation")
+    }
+}
+impl crate::runtime::FromObject for FieldViolation {
+    const FIELDS: &'static [&'static str] = &["description", "field"];
+    const EXPECTING: &'static str = "struct FieldViolation";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut description = None;
+        let mut field = None;
+        while let Some(__field) = __map
+            .next_key_seed(crate::runtime::FieldIndex(Self::FIELDS))?
+        {
+            match __field {
+                Some(0) => description = Some(__map.next_value()?),
+                Some(1) => field = Some(__map.next_value()?),
+                _ => crate::runtime::skip_value(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            description: crate::runtime::required(description, "description")?,
+            field: crate::runtime::required(field, "field")?,
+        })
     }
 }

@@ -2,13 +2,52 @@
 // change the spec and run `cargo xtask codegen` again.
 
 /// Marked `#[non_exhaustive]` so that fields Atlas adds later are not a breaking change; build values with `Default` and assign the public fields.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Link {
     /// Uniform Resource Locator (URL) that points another API resource to which this response has some relationship. This URL often begins with `https://cloud.mongodb.com/api/atlas`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
     /// Uniform Resource Locator (URL) that defines the semantic relationship between this resource and another API resource. This URL often begins with `https://cloud.mongodb.com/api/atlas`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rel: Option<String>,
+}
+impl serde::Serialize for Link {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let len = usize::from(self.href.is_some()) + usize::from(self.rel.is_some());
+        let mut object = serializer.serialize_struct("Link", len)?;
+        if let Some(value) = &self.href {
+            object.serialize_field("href", value)?;
+        }
+        if let Some(value) = &self.rel {
+            object.serialize_field("rel", value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Link {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer, "Link")
+    }
+}
+impl crate::runtime::FromObject for Link {
+    const FIELDS: &'static [&'static str] = &["href", "rel"];
+    const EXPECTING: &'static str = "struct Link";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut href = None;
+        let mut rel = None;
+        while let Some(__field) = __map
+            .next_key_seed(crate::runtime::FieldIndex(Self::FIELDS))?
+        {
+            match __field {
+                Some(0) => href = __map.next_value()?,
+                Some(1) => rel = __map.next_value()?,
+                _ => crate::runtime::skip_value(&mut __map)?,
+            }
+        }
+        Ok(Self { href, rel })
+    }
 }

@@ -4,7 +4,7 @@
 /// Atlas adds values over time: a value this crate does not list deserializes into [`ListLegacySnapshotsCompleted::Unknown`] and serializes back unchanged.
 ///
 /// To match on it, name the variants you handle and end with a wildcard arm: the enum is `#[non_exhaustive]`, so a later version of this crate may add a variant for a value that arrives as `Unknown` today. Code that needs such a value before then compares [`ListLegacySnapshotsCompleted::as_str`] rather than matching `Unknown`, and keeps working when the variant appears.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum ListLegacySnapshotsCompleted {
     /// `all`
@@ -41,6 +41,27 @@ impl ListLegacySnapshotsCompleted {
 impl std::fmt::Display for ListLegacySnapshotsCompleted {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl PartialEq for ListLegacySnapshotsCompleted {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for ListLegacySnapshotsCompleted {}
+impl std::hash::Hash for ListLegacySnapshotsCompleted {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        std::hash::Hash::hash(self.as_str(), state);
+    }
+}
+impl PartialOrd for ListLegacySnapshotsCompleted {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for ListLegacySnapshotsCompleted {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
     }
 }
 impl std::str::FromStr for ListLegacySnapshotsCompleted {

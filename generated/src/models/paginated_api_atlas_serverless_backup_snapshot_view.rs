@@ -2,16 +2,68 @@
 // change the spec and run `cargo xtask codegen` again.
 
 /// Marked `#[non_exhaustive]` so that fields Atlas adds later are not a breaking change; build values with `Default` and assign the public fields.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaginatedApiAtlasServerlessBackupSnapshotView {
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<crate::models::Link>>,
     /// List of returned documents that MongoDB Cloud provides when completing this request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<crate::models::ServerlessBackupSnapshot>>,
     /// Total number of documents available. MongoDB Cloud omits this value if `includeCount` is set to `false`. The total number is an estimate and may not be exact.
-    #[serde(rename = "totalCount", skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
+}
+impl serde::Serialize for PaginatedApiAtlasServerlessBackupSnapshotView {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let len = usize::from(self.links.is_some()) + usize::from(self.results.is_some())
+            + usize::from(self.total_count.is_some());
+        let mut object = serializer
+            .serialize_struct("PaginatedApiAtlasServerlessBackupSnapshotView", len)?;
+        if let Some(value) = &self.links {
+            object.serialize_field("links", value)?;
+        }
+        if let Some(value) = &self.results {
+            object.serialize_field("results", value)?;
+        }
+        if let Some(value) = &self.total_count {
+            object.serialize_field("totalCount", value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaginatedApiAtlasServerlessBackupSnapshotView {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(
+            deserializer,
+            "PaginatedApiAtlasServerlessBackupSnapshotView",
+        )
+    }
+}
+impl crate::runtime::FromObject for PaginatedApiAtlasServerlessBackupSnapshotView {
+    const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
+    const EXPECTING: &'static str = "struct PaginatedApiAtlasServerlessBackupSnapshotView";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut links = None;
+        let mut results = None;
+        let mut total_count = None;
+        while let Some(__field) = __map
+            .next_key_seed(crate::runtime::FieldIndex(Self::FIELDS))?
+        {
+            match __field {
+                Some(0) => links = __map.next_value()?,
+                Some(1) => results = __map.next_value()?,
+                Some(2) => total_count = __map.next_value()?,
+                _ => crate::runtime::skip_value(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            links,
+            results,
+            total_count,
+        })
+    }
 }

@@ -2,37 +2,138 @@
 // change the spec and run `cargo xtask codegen` again.
 
 /// Marked `#[non_exhaustive]` so that fields Atlas adds later are not a breaking change; build values with `Default` and assign the public fields.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ServerlessBackupSnapshot {
     /// Date and time when MongoDB Cloud took the snapshot. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
-    #[serde(rename = "createdAt", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Date and time when MongoDB Cloud deletes the snapshot. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
-    #[serde(rename = "expiresAt", skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Human-readable label that identifies how often this snapshot triggers.
-    #[serde(rename = "frequencyType", skip_serializing_if = "Option::is_none")]
     pub frequency_type: Option<crate::models::ServerlessBackupSnapshotFrequencyType>,
     /// Unique 24-hexadecimal digit string that identifies the snapshot.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<crate::models::Link>>,
     /// Version of the MongoDB host that this snapshot backs up.
-    #[serde(rename = "mongodVersion", skip_serializing_if = "Option::is_none")]
     pub mongod_version: Option<String>,
     /// Human-readable label given to the serverless instance from which MongoDB Cloud took this snapshot.
-    #[serde(rename = "serverlessInstanceName", skip_serializing_if = "Option::is_none")]
     pub serverless_instance_name: Option<String>,
     /// Human-readable label that identifies when this snapshot triggers.
-    #[serde(rename = "snapshotType", skip_serializing_if = "Option::is_none")]
     pub snapshot_type: Option<crate::models::ServerlessBackupSnapshotSnapshotType>,
     /// Human-readable label that indicates the stage of the backup process for this snapshot.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::models::ServerlessBackupSnapshotStatus>,
     /// Number of bytes taken to store the backup snapshot.
-    #[serde(rename = "storageSizeBytes", skip_serializing_if = "Option::is_none")]
     pub storage_size_bytes: Option<i64>,
+}
+impl serde::Serialize for ServerlessBackupSnapshot {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let len = usize::from(self.created_at.is_some())
+            + usize::from(self.expires_at.is_some())
+            + usize::from(self.frequency_type.is_some()) + usize::from(self.id.is_some())
+            + usize::from(self.links.is_some())
+            + usize::from(self.mongod_version.is_some())
+            + usize::from(self.serverless_instance_name.is_some())
+            + usize::from(self.snapshot_type.is_some())
+            + usize::from(self.status.is_some())
+            + usize::from(self.storage_size_bytes.is_some());
+        let mut object = serializer.serialize_struct("ServerlessBackupSnapshot", len)?;
+        if let Some(value) = &self.created_at {
+            object.serialize_field("createdAt", value)?;
+        }
+        if let Some(value) = &self.expires_at {
+            object.serialize_field("expiresAt", value)?;
+        }
+        if let Some(value) = &self.frequency_type {
+            object.serialize_field("frequencyType", value)?;
+        }
+        if let Some(value) = &self.id {
+            object.serialize_field("id", value)?;
+        }
+        if let Some(value) = &self.links {
+            object.serialize_field("links", value)?;
+        }
+        if let Some(value) = &self.mongod_version {
+            object.serialize_field("mongodVersion", value)?;
+        }
+        if let Some(value) = &self.serverless_instance_name {
+            object.serialize_field("serverlessInstanceName", value)?;
+        }
+        if let Some(value) = &self.snapshot_type {
+            object.serialize_field("snapshotType", value)?;
+        }
+        if let Some(value) = &self.status {
+            object.serialize_field("status", value)?;
+        }
+        if let Some(value) = &self.storage_size_bytes {
+            object.serialize_field("storageSizeBytes", value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServerlessBackupSnapshot {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer, "ServerlessBackupSnapshot")
+    }
+}
+impl crate::runtime::FromObject for ServerlessBackupSnapshot {
+    const FIELDS: &'static [&'static str] = &[
+        "createdAt",
+        "expiresAt",
+        "frequencyType",
+        "id",
+        "links",
+        "mongodVersion",
+        "serverlessInstanceName",
+        "snapshotType",
+        "status",
+        "storageSizeBytes",
+    ];
+    const EXPECTING: &'static str = "struct ServerlessBackupSnapshot";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut created_at = None;
+        let mut expires_at = None;
+        let mut frequency_type = None;
+        let mut id = None;
+        let mut links = None;
+        let mut mongod_version = None;
+        let mut serverless_instance_name = None;
+        let mut snapshot_type = None;
+        let mut status = None;
+        let mut storage_size_bytes = None;
+        while let Some(__field) = __map
+            .next_key_seed(crate::runtime::FieldIndex(Self::FIELDS))?
+        {
+            match __field {
+                Some(0) => created_at = __map.next_value()?,
+                Some(1) => expires_at = __map.next_value()?,
+                Some(2) => frequency_type = __map.next_value()?,
+                Some(3) => id = __map.next_value()?,
+                Some(4) => links = __map.next_value()?,
+                Some(5) => mongod_version = __map.next_value()?,
+                Some(6) => serverless_instance_name = __map.next_value()?,
+                Some(7) => snapshot_type = __map.next_value()?,
+                Some(8) => status = __map.next_value()?,
+                Some(9) => storage_size_bytes = __map.next_value()?,
+                _ => crate::runtime::skip_value(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            created_at,
+            expires_at,
+            frequency_type,
+            id,
+            links,
+            mongod_version,
+            serverless_instance_name,
+            snapshot_type,
+            status,
+            storage_size_bytes,
+        })
+    }
 }

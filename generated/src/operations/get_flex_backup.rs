@@ -187,15 +187,10 @@ impl crate::runtime::Operation for GetFlexBackupRequest {
     }
 }
 #[cfg(feature = "client")]
-/// A `getFlexBackup` call, ready to send with [`Self::send`].
-#[derive(Debug, Clone)]
-#[must_use = "a call does nothing until it is sent"]
-pub struct GetFlexBackupCall {
-    client: crate::runtime::Client,
-    request: GetFlexBackupRequest,
-}
+/// A `getFlexBackup` call: the setters below, then [`send`](crate::runtime::Call::send).
+pub type GetFlexBackupCall = crate::runtime::Call<GetFlexBackupRequest>;
 #[cfg(feature = "client")]
-impl GetFlexBackupCall {
+impl crate::runtime::Call<GetFlexBackupRequest> {
     /// Sets `envelope`; see [`GetFlexBackupRequest::envelope`].
     pub fn envelope(mut self, envelope: bool) -> Self {
         self.request = self.request.envelope(envelope);
@@ -216,23 +211,6 @@ impl GetFlexBackupCall {
         self.request = self.request.set_pretty(pretty);
         self
     }
-    /// The request as built so far.
-    pub fn request(&self) -> &GetFlexBackupRequest {
-        &self.request
-    }
-    /// Sends the request (retrying as the client's policy allows) and parses the answer.
-    ///
-    /// # Errors
-    ///
-    /// See [`Error`](crate::runtime::Error).
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::models::FlexBackupSnapshot20241113,
-        crate::runtime::Error<crate::models::ApiError>,
-    > {
-        self.client.execute(&self.request).await
-    }
 }
 #[cfg(feature = "client")]
 impl crate::runtime::Client {
@@ -245,10 +223,10 @@ impl crate::runtime::Client {
         name: impl Into<String>,
         snapshot_id: impl Into<String>,
     ) -> GetFlexBackupCall {
-        GetFlexBackupCall {
-            client: self.clone(),
-            request: GetFlexBackupRequest::new(group_id, name, snapshot_id),
-        }
+        crate::runtime::Call::new(
+            self.clone(),
+            GetFlexBackupRequest::new(group_id, name, snapshot_id),
+        )
     }
 }
 const GROUP_ID_RULES: crate::runtime::Rules = crate::runtime::Rules {

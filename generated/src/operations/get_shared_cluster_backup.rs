@@ -196,17 +196,14 @@ impl crate::runtime::Operation for GetSharedClusterBackupRequest {
     }
 }
 #[cfg(feature = "client")]
-/// A `getSharedClusterBackup` call, ready to send with [`Self::send`].
+/// A `getSharedClusterBackup` call: the setters below, then [`send`](crate::runtime::Call::send).
 #[allow(deprecated)]
-#[derive(Debug, Clone)]
-#[must_use = "a call does nothing until it is sent"]
-pub struct GetSharedClusterBackupCall {
-    client: crate::runtime::Client,
-    request: GetSharedClusterBackupRequest,
-}
+pub type GetSharedClusterBackupCall = crate::runtime::Call<
+    GetSharedClusterBackupRequest,
+>;
 #[cfg(feature = "client")]
 #[allow(deprecated)]
-impl GetSharedClusterBackupCall {
+impl crate::runtime::Call<GetSharedClusterBackupRequest> {
     /// Sets `envelope`; see [`GetSharedClusterBackupRequest::envelope`].
     pub fn envelope(mut self, envelope: bool) -> Self {
         self.request = self.request.envelope(envelope);
@@ -227,23 +224,6 @@ impl GetSharedClusterBackupCall {
         self.request = self.request.set_pretty(pretty);
         self
     }
-    /// The request as built so far.
-    pub fn request(&self) -> &GetSharedClusterBackupRequest {
-        &self.request
-    }
-    /// Sends the request (retrying as the client's policy allows) and parses the answer.
-    ///
-    /// # Errors
-    ///
-    /// See [`Error`](crate::runtime::Error).
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::models::BackupTenantSnapshot,
-        crate::runtime::Error<crate::models::ApiError>,
-    > {
-        self.client.execute(&self.request).await
-    }
 }
 #[cfg(feature = "client")]
 #[allow(deprecated)]
@@ -260,14 +240,10 @@ impl crate::runtime::Client {
         cluster_name: impl Into<String>,
         snapshot_id: impl Into<String>,
     ) -> GetSharedClusterBackupCall {
-        GetSharedClusterBackupCall {
-            client: self.clone(),
-            request: GetSharedClusterBackupRequest::new(
-                group_id,
-                cluster_name,
-                snapshot_id,
-            ),
-        }
+        crate::runtime::Call::new(
+            self.clone(),
+            GetSharedClusterBackupRequest::new(group_id, cluster_name, snapshot_id),
+        )
     }
 }
 const GROUP_ID_RULES: crate::runtime::Rules = crate::runtime::Rules {

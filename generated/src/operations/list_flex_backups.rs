@@ -252,15 +252,10 @@ impl crate::runtime::Paginated for ListFlexBackupsRequest {
     }
 }
 #[cfg(feature = "client")]
-/// A `listFlexBackups` call, ready to send with [`Self::send`].
-#[derive(Debug, Clone)]
-#[must_use = "a call does nothing until it is sent"]
-pub struct ListFlexBackupsCall {
-    client: crate::runtime::Client,
-    request: ListFlexBackupsRequest,
-}
+/// A `listFlexBackups` call: the setters below, then [`send`](crate::runtime::Call::send), or page through it with [`stream`](crate::runtime::Call::stream), [`pages`](crate::runtime::Call::pages) or [`collect_all`](crate::runtime::Call::collect_all).
+pub type ListFlexBackupsCall = crate::runtime::Call<ListFlexBackupsRequest>;
 #[cfg(feature = "client")]
-impl ListFlexBackupsCall {
+impl crate::runtime::Call<ListFlexBackupsRequest> {
     /// Sets `envelope`; see [`ListFlexBackupsRequest::envelope`].
     pub fn envelope(mut self, envelope: bool) -> Self {
         self.request = self.request.envelope(envelope);
@@ -311,47 +306,6 @@ impl ListFlexBackupsCall {
         self.request = self.request.set_page_num(page_num);
         self
     }
-    /// The request as built so far.
-    pub fn request(&self) -> &ListFlexBackupsRequest {
-        &self.request
-    }
-    /// Sends the request (retrying as the client's policy allows) and parses the answer.
-    ///
-    /// # Errors
-    ///
-    /// See [`Error`](crate::runtime::Error).
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::models::PaginatedApiAtlasFlexBackupSnapshot20241113View,
-        crate::runtime::Error<crate::models::ApiError>,
-    > {
-        self.client.execute(&self.request).await
-    }
-    /// Every item of every page from the starting page on, fetched lazily one page
-    /// at a time. `next().await` on it needs no trait in scope.
-    pub fn stream(self) -> crate::runtime::ItemStream<ListFlexBackupsRequest> {
-        crate::runtime::ItemStream::new(self.client, self.request)
-    }
-    /// Every page from the starting page on, fetched lazily one at a time, each with
-    /// its items and the server's `totalCount`. `next().await` on it needs no trait in
-    /// scope.
-    pub fn pages(self) -> crate::runtime::PageStream<ListFlexBackupsRequest> {
-        crate::runtime::PageStream::new(self.client, self.request)
-    }
-    /// Every item of every page, collected.
-    ///
-    /// # Errors
-    ///
-    /// The first page that fails.
-    pub async fn collect_all(
-        self,
-    ) -> Result<
-        Vec<crate::models::FlexBackupSnapshot20241113>,
-        crate::runtime::Error<crate::models::ApiError>,
-    > {
-        futures_util::TryStreamExt::try_collect(self.stream()).await
-    }
 }
 #[cfg(feature = "client")]
 impl crate::runtime::Client {
@@ -363,10 +317,10 @@ impl crate::runtime::Client {
         group_id: impl Into<String>,
         name: impl Into<String>,
     ) -> ListFlexBackupsCall {
-        ListFlexBackupsCall {
-            client: self.clone(),
-            request: ListFlexBackupsRequest::new(group_id, name),
-        }
+        crate::runtime::Call::new(
+            self.clone(),
+            ListFlexBackupsRequest::new(group_id, name),
+        )
     }
 }
 const GROUP_ID_RULES: crate::runtime::Rules = crate::runtime::Rules {

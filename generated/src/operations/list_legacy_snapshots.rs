@@ -285,17 +285,12 @@ impl crate::runtime::Paginated for ListLegacySnapshotsRequest {
     }
 }
 #[cfg(feature = "client")]
-/// A `listLegacySnapshots` call, ready to send with [`Self::send`].
+/// A `listLegacySnapshots` call: the setters below, then [`send`](crate::runtime::Call::send), or page through it with [`stream`](crate::runtime::Call::stream), [`pages`](crate::runtime::Call::pages) or [`collect_all`](crate::runtime::Call::collect_all).
 #[allow(deprecated)]
-#[derive(Debug, Clone)]
-#[must_use = "a call does nothing until it is sent"]
-pub struct ListLegacySnapshotsCall {
-    client: crate::runtime::Client,
-    request: ListLegacySnapshotsRequest,
-}
+pub type ListLegacySnapshotsCall = crate::runtime::Call<ListLegacySnapshotsRequest>;
 #[cfg(feature = "client")]
 #[allow(deprecated)]
-impl ListLegacySnapshotsCall {
+impl crate::runtime::Call<ListLegacySnapshotsRequest> {
     /// Sets `envelope`; see [`ListLegacySnapshotsRequest::envelope`].
     pub fn envelope(mut self, envelope: bool) -> Self {
         self.request = self.request.envelope(envelope);
@@ -362,47 +357,6 @@ impl ListLegacySnapshotsCall {
         self.request = self.request.set_completed(completed);
         self
     }
-    /// The request as built so far.
-    pub fn request(&self) -> &ListLegacySnapshotsRequest {
-        &self.request
-    }
-    /// Sends the request (retrying as the client's policy allows) and parses the answer.
-    ///
-    /// # Errors
-    ///
-    /// See [`Error`](crate::runtime::Error).
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::models::PaginatedSnapshotView,
-        crate::runtime::Error<crate::models::ApiError>,
-    > {
-        self.client.execute(&self.request).await
-    }
-    /// Every item of every page from the starting page on, fetched lazily one page
-    /// at a time. `next().await` on it needs no trait in scope.
-    pub fn stream(self) -> crate::runtime::ItemStream<ListLegacySnapshotsRequest> {
-        crate::runtime::ItemStream::new(self.client, self.request)
-    }
-    /// Every page from the starting page on, fetched lazily one at a time, each with
-    /// its items and the server's `totalCount`. `next().await` on it needs no trait in
-    /// scope.
-    pub fn pages(self) -> crate::runtime::PageStream<ListLegacySnapshotsRequest> {
-        crate::runtime::PageStream::new(self.client, self.request)
-    }
-    /// Every item of every page, collected.
-    ///
-    /// # Errors
-    ///
-    /// The first page that fails.
-    pub async fn collect_all(
-        self,
-    ) -> Result<
-        Vec<crate::models::BackupSnapshot>,
-        crate::runtime::Error<crate::models::ApiError>,
-    > {
-        futures_util::TryStreamExt::try_collect(self.stream()).await
-    }
 }
 #[cfg(feature = "client")]
 #[allow(deprecated)]
@@ -416,10 +370,10 @@ impl crate::runtime::Client {
         group_id: impl Into<String>,
         cluster_name: impl Into<String>,
     ) -> ListLegacySnapshotsCall {
-        ListLegacySnapshotsCall {
-            client: self.clone(),
-            request: ListLegacySnapshotsRequest::new(group_id, cluster_name),
-        }
+        crate::runtime::Call::new(
+            self.clone(),
+            ListLegacySnapshotsRequest::new(group_id, cluster_name),
+        )
     }
 }
 const GROUP_ID_RULES: crate::runtime::Rules = crate::runtime::Rules {

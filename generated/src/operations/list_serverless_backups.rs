@@ -256,15 +256,10 @@ impl crate::runtime::Paginated for ListServerlessBackupsRequest {
     }
 }
 #[cfg(feature = "client")]
-/// A `listServerlessBackups` call, ready to send with [`Self::send`].
-#[derive(Debug, Clone)]
-#[must_use = "a call does nothing until it is sent"]
-pub struct ListServerlessBackupsCall {
-    client: crate::runtime::Client,
-    request: ListServerlessBackupsRequest,
-}
+/// A `listServerlessBackups` call: the setters below, then [`send`](crate::runtime::Call::send), or page through it with [`stream`](crate::runtime::Call::stream), [`pages`](crate::runtime::Call::pages) or [`collect_all`](crate::runtime::Call::collect_all).
+pub type ListServerlessBackupsCall = crate::runtime::Call<ListServerlessBackupsRequest>;
 #[cfg(feature = "client")]
-impl ListServerlessBackupsCall {
+impl crate::runtime::Call<ListServerlessBackupsRequest> {
     /// Sets `envelope`; see [`ListServerlessBackupsRequest::envelope`].
     pub fn envelope(mut self, envelope: bool) -> Self {
         self.request = self.request.envelope(envelope);
@@ -315,47 +310,6 @@ impl ListServerlessBackupsCall {
         self.request = self.request.set_page_num(page_num);
         self
     }
-    /// The request as built so far.
-    pub fn request(&self) -> &ListServerlessBackupsRequest {
-        &self.request
-    }
-    /// Sends the request (retrying as the client's policy allows) and parses the answer.
-    ///
-    /// # Errors
-    ///
-    /// See [`Error`](crate::runtime::Error).
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::models::PaginatedApiAtlasServerlessBackupSnapshotView,
-        crate::runtime::Error<crate::models::ApiError>,
-    > {
-        self.client.execute(&self.request).await
-    }
-    /// Every item of every page from the starting page on, fetched lazily one page
-    /// at a time. `next().await` on it needs no trait in scope.
-    pub fn stream(self) -> crate::runtime::ItemStream<ListServerlessBackupsRequest> {
-        crate::runtime::ItemStream::new(self.client, self.request)
-    }
-    /// Every page from the starting page on, fetched lazily one at a time, each with
-    /// its items and the server's `totalCount`. `next().await` on it needs no trait in
-    /// scope.
-    pub fn pages(self) -> crate::runtime::PageStream<ListServerlessBackupsRequest> {
-        crate::runtime::PageStream::new(self.client, self.request)
-    }
-    /// Every item of every page, collected.
-    ///
-    /// # Errors
-    ///
-    /// The first page that fails.
-    pub async fn collect_all(
-        self,
-    ) -> Result<
-        Vec<crate::models::ServerlessBackupSnapshot>,
-        crate::runtime::Error<crate::models::ApiError>,
-    > {
-        futures_util::TryStreamExt::try_collect(self.stream()).await
-    }
 }
 #[cfg(feature = "client")]
 impl crate::runtime::Client {
@@ -367,10 +321,10 @@ impl crate::runtime::Client {
         group_id: impl Into<String>,
         cluster_name: impl Into<String>,
     ) -> ListServerlessBackupsCall {
-        ListServerlessBackupsCall {
-            client: self.clone(),
-            request: ListServerlessBackupsRequest::new(group_id, cluster_name),
-        }
+        crate::runtime::Call::new(
+            self.clone(),
+            ListServerlessBackupsRequest::new(group_id, cluster_name),
+        )
     }
 }
 const GROUP_ID_RULES: crate::runtime::Rules = crate::runtime::Rules {

@@ -180,17 +180,14 @@ impl crate::runtime::Operation for ListSharedClusterBackupsRequest {
     }
 }
 #[cfg(feature = "client")]
-/// A `listSharedClusterBackups` call, ready to send with [`Self::send`].
+/// A `listSharedClusterBackups` call: the setters below, then [`send`](crate::runtime::Call::send).
 #[allow(deprecated)]
-#[derive(Debug, Clone)]
-#[must_use = "a call does nothing until it is sent"]
-pub struct ListSharedClusterBackupsCall {
-    client: crate::runtime::Client,
-    request: ListSharedClusterBackupsRequest,
-}
+pub type ListSharedClusterBackupsCall = crate::runtime::Call<
+    ListSharedClusterBackupsRequest,
+>;
 #[cfg(feature = "client")]
 #[allow(deprecated)]
-impl ListSharedClusterBackupsCall {
+impl crate::runtime::Call<ListSharedClusterBackupsRequest> {
     /// Sets `envelope`; see [`ListSharedClusterBackupsRequest::envelope`].
     pub fn envelope(mut self, envelope: bool) -> Self {
         self.request = self.request.envelope(envelope);
@@ -211,23 +208,6 @@ impl ListSharedClusterBackupsCall {
         self.request = self.request.set_pretty(pretty);
         self
     }
-    /// The request as built so far.
-    pub fn request(&self) -> &ListSharedClusterBackupsRequest {
-        &self.request
-    }
-    /// Sends the request (retrying as the client's policy allows) and parses the answer.
-    ///
-    /// # Errors
-    ///
-    /// See [`Error`](crate::runtime::Error).
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::models::PaginatedTenantSnapshotView,
-        crate::runtime::Error<crate::models::ApiError>,
-    > {
-        self.client.execute(&self.request).await
-    }
 }
 #[cfg(feature = "client")]
 #[allow(deprecated)]
@@ -243,10 +223,10 @@ impl crate::runtime::Client {
         group_id: impl Into<String>,
         cluster_name: impl Into<String>,
     ) -> ListSharedClusterBackupsCall {
-        ListSharedClusterBackupsCall {
-            client: self.clone(),
-            request: ListSharedClusterBackupsRequest::new(group_id, cluster_name),
-        }
+        crate::runtime::Call::new(
+            self.clone(),
+            ListSharedClusterBackupsRequest::new(group_id, cluster_name),
+        )
     }
 }
 const GROUP_ID_RULES: crate::runtime::Rules = crate::runtime::Rules {

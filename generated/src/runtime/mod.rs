@@ -37,15 +37,15 @@ pub use validation::{ParameterError, ParameterLocation, ParameterName, Rule};
 // (and crates generated into other folders) reach it, hidden so that the docs show what a
 // user works with.
 #[doc(hidden)]
+pub use object::{
+    FieldIndex, FieldOrKey, FieldOrKeySeed, FromObject, deserialize_object, required, skip_value,
+};
+#[doc(hidden)]
 pub use request::{Headers, Query, build_request, json_body};
 #[doc(hidden)]
 pub use response::{
     ResponseSpec, parse_empty_response, parse_json_response, parse_optional_json_response,
     parse_raw_response,
-};
-#[doc(hidden)]
-pub use object::{
-    FieldIndex, FieldOrKey, FieldOrKeySeed, FromObject, deserialize_object, required, skip_value,
 };
 #[doc(hidden)]
 pub use string_enum::deserialize_string_enum;

@@ -64,7 +64,10 @@ pub struct FieldIndex(pub &'static [&'static str]);
 impl<'de> DeserializeSeed<'de> for FieldIndex {
     type Value = Option<usize>;
 
-    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+    fn deserialize<D: de::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_identifier(self)
     }
 }
@@ -99,7 +102,10 @@ pub struct FieldOrKeySeed(pub &'static [&'static str]);
 impl<'de> DeserializeSeed<'de> for FieldOrKeySeed {
     type Value = FieldOrKey;
 
-    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+    fn deserialize<D: de::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_identifier(self)
     }
 }
@@ -206,13 +212,19 @@ mod tests {
     #[test]
     fn a_missing_required_field_is_named() {
         let error = serde_json::from_str::<Pair>(r#"{"size": 3}"#).unwrap_err();
-        assert!(error.to_string().contains("missing field `name`"), "{error}");
+        assert!(
+            error.to_string().contains("missing field `name`"),
+            "{error}"
+        );
     }
 
     #[test]
     fn a_wrong_shape_says_what_was_expected() {
         let error = serde_json::from_str::<Pair>(r#""a string""#).unwrap_err();
-        assert!(error.to_string().contains("expected struct Pair"), "{error}");
+        assert!(
+            error.to_string().contains("expected struct Pair"),
+            "{error}"
+        );
     }
 
     #[test]
@@ -225,7 +237,10 @@ mod tests {
     #[test]
     fn unlisted_keys_are_kept_when_asked() {
         let mut deserializer = serde_json::Deserializer::from_str(r#""color""#);
-        match FieldOrKeySeed(&["name"]).deserialize(&mut deserializer).unwrap() {
+        match FieldOrKeySeed(&["name"])
+            .deserialize(&mut deserializer)
+            .unwrap()
+        {
             FieldOrKey::Other(key) => assert_eq!(key, "color"),
             FieldOrKey::Field(index) => panic!("matched field {index}"),
         }

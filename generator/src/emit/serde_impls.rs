@@ -82,10 +82,16 @@ fn serialize_impl(
             quote! { #count }
         })
         .into_iter()
-        .chain(structure.fields.iter().filter(|f| !f.required).map(|field| {
-            let member = ident(&field.rust_name);
-            quote! { usize::from(self.#member.is_some()) }
-        }));
+        .chain(
+            structure
+                .fields
+                .iter()
+                .filter(|f| !f.required)
+                .map(|field| {
+                    let member = ident(&field.rust_name);
+                    quote! { usize::from(self.#member.is_some()) }
+                }),
+        );
     if structure.fields.is_empty() {
         return quote! {
             #allow_deprecated
