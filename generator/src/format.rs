@@ -1,11 +1,8 @@
 //! Stage 4: token streams into formatted source, each file opening with the generated header.
 
-use proc_macro2::TokenStream;
-
-/// Parses the tokens (a validity check of the emitted code) and pretty-prints them.
-pub fn rust_file(tokens: TokenStream, header: &str) -> Result<String, syn::Error> {
-    let file: syn::File = syn::parse2(tokens)?;
-    Ok(format!("{header}\n{}", prettyplease::unparse(&file)))
+/// Pretty-prints a parsed file below the header.
+pub fn rust_file(file: &syn::File, header: &str) -> String {
+    format!("{header}\n{}", prettyplease::unparse(file))
 }
 
 /// The header that opens every generated file, as comment lines with the given prefix.

@@ -161,23 +161,24 @@ fn render_file(
     path: &str,
     job: emit::FileJob,
 ) -> Result<GeneratedFile, Diagnostic> {
-    match emit::render(api, options, path, job) {
-        emit::EmittedFile::Rust { path, tokens } => {
-            match format::rust_file(tokens, &headers.rust) {
-                Ok(contents) => Ok(GeneratedFile { path, contents }),
-                Err(error) => Err(Diagnostic::new(
-                    &JsonPointer::root(),
-                    format!(
-                        "internal error: the code generated for {path} does not parse ({error}); please report it with the spec"
-                    ),
-                )),
-            }
-        }
-        emit::EmittedFile::Text { path, text } => Ok(GeneratedFile {
+    let emitted = emit::render(api, options, path, job).map_err(|error| {
+        Diagnostic::new(
+            &JsonPointer::root(),
+            format!(
+                "internal error: the code generated for {path} does not parse ({error}); please report it with the spec"
+            ),
+        )
+    })?;
+    Ok(match emitted {
+        emit::EmittedFile::Rust { path, file } => GeneratedFile {
+            path,
+            contents: format::rust_file(&file, &headers.rust),
+        },
+        emit::EmittedFile::Text { path, text } => GeneratedFile {
             path,
             contents: format!("{}\n{text}", headers.toml),
-        }),
-    }
+        },
+    })
 }
 
 /// The hand-written runtime the generated code calls into, as committed in `generated/`.

@@ -19,6 +19,7 @@ pub struct ApiError {
 }
 impl ApiError {
     /// Creates a value with the required fields; the optional ones start as `None`.
+    #[inline]
     pub fn new(error: i32, error_code: String) -> Self {
         Self {
             bad_request_detail: None,
@@ -104,9 +105,11 @@ impl crate::runtime::FromObject for ApiError {
     }
 }
 impl crate::runtime::ErrorBody for ApiError {
+    #[inline]
     fn error_code(&self) -> Option<&str> {
         Some(&self.error_code)
     }
+    #[inline]
     fn detail(&self) -> Option<&str> {
         self.detail.as_deref()
     }

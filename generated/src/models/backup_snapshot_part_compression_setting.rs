@@ -20,6 +20,7 @@ impl BackupSnapshotPartCompressionSetting {
     /// The values the spec lists, in wire form.
     pub const KNOWN_VALUES: &'static [&'static str] = &["NONE", "GZIP"];
     /// The value in wire form.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "NONE",
@@ -28,6 +29,7 @@ impl BackupSnapshotPartCompressionSetting {
         }
     }
     /// The known variant for a wire value, if the spec lists it.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "NONE" => Some(Self::None),
@@ -37,11 +39,13 @@ impl BackupSnapshotPartCompressionSetting {
     }
 }
 impl std::fmt::Display for BackupSnapshotPartCompressionSetting {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl PartialEq for BackupSnapshotPartCompressionSetting {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
@@ -53,27 +57,32 @@ impl std::hash::Hash for BackupSnapshotPartCompressionSetting {
     }
 }
 impl PartialOrd for BackupSnapshotPartCompressionSetting {
+    #[inline]
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 impl Ord for BackupSnapshotPartCompressionSetting {
+    #[inline]
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
 }
 impl std::str::FromStr for BackupSnapshotPartCompressionSetting {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 impl From<&str> for BackupSnapshotPartCompressionSetting {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
     }
 }
 impl From<String> for BackupSnapshotPartCompressionSetting {
+    #[inline]
     fn from(value: String) -> Self {
         Self::known(&value).unwrap_or(Self::Unknown(value))
     }

@@ -29,6 +29,7 @@ impl BackupSnapshotPartTypeName {
         "CONFIG_SHARD_REPLICA_SET",
     ];
     /// The value in wire form.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ReplicaSet => "REPLICA_SET",
@@ -39,6 +40,7 @@ impl BackupSnapshotPartTypeName {
         }
     }
     /// The known variant for a wire value, if the spec lists it.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "REPLICA_SET" => Some(Self::ReplicaSet),
@@ -50,11 +52,13 @@ impl BackupSnapshotPartTypeName {
     }
 }
 impl std::fmt::Display for BackupSnapshotPartTypeName {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl PartialEq for BackupSnapshotPartTypeName {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
@@ -66,27 +70,32 @@ impl std::hash::Hash for BackupSnapshotPartTypeName {
     }
 }
 impl PartialOrd for BackupSnapshotPartTypeName {
+    #[inline]
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 impl Ord for BackupSnapshotPartTypeName {
+    #[inline]
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
 }
 impl std::str::FromStr for BackupSnapshotPartTypeName {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 impl From<&str> for BackupSnapshotPartTypeName {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
     }
 }
 impl From<String> for BackupSnapshotPartTypeName {
+    #[inline]
     fn from(value: String) -> Self {
         Self::known(&value).unwrap_or(Self::Unknown(value))
     }

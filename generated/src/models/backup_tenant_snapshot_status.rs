@@ -32,6 +32,7 @@ impl BackupTenantSnapshotStatus {
         "COMPLETED",
     ];
     /// The value in wire form.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "PENDING",
@@ -43,6 +44,7 @@ impl BackupTenantSnapshotStatus {
         }
     }
     /// The known variant for a wire value, if the spec lists it.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "PENDING" => Some(Self::Pending),
@@ -55,11 +57,13 @@ impl BackupTenantSnapshotStatus {
     }
 }
 impl std::fmt::Display for BackupTenantSnapshotStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl PartialEq for BackupTenantSnapshotStatus {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
@@ -71,27 +75,32 @@ impl std::hash::Hash for BackupTenantSnapshotStatus {
     }
 }
 impl PartialOrd for BackupTenantSnapshotStatus {
+    #[inline]
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 impl Ord for BackupTenantSnapshotStatus {
+    #[inline]
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
 }
 impl std::str::FromStr for BackupTenantSnapshotStatus {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 impl From<&str> for BackupTenantSnapshotStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
     }
 }
 impl From<String> for BackupTenantSnapshotStatus {
+    #[inline]
     fn from(value: String) -> Self {
         Self::known(&value).unwrap_or(Self::Unknown(value))
     }

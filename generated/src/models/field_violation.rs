@@ -12,6 +12,7 @@ pub struct FieldViolation {
 }
 impl FieldViolation {
     /// Creates a value with the required fields; the optional ones start as `None`.
+    #[inline]
     pub fn new(description: String, field: String) -> Self {
         Self { description, field }
     }

@@ -32,6 +32,7 @@ impl FlexBackupSnapshot20241113Status {
         "COMPLETED",
     ];
     /// The value in wire form.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "PENDING",
@@ -43,6 +44,7 @@ impl FlexBackupSnapshot20241113Status {
         }
     }
     /// The known variant for a wire value, if the spec lists it.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "PENDING" => Some(Self::Pending),
@@ -55,11 +57,13 @@ impl FlexBackupSnapshot20241113Status {
     }
 }
 impl std::fmt::Display for FlexBackupSnapshot20241113Status {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl PartialEq for FlexBackupSnapshot20241113Status {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
@@ -71,27 +75,32 @@ impl std::hash::Hash for FlexBackupSnapshot20241113Status {
     }
 }
 impl PartialOrd for FlexBackupSnapshot20241113Status {
+    #[inline]
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 impl Ord for FlexBackupSnapshot20241113Status {
+    #[inline]
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
 }
 impl std::str::FromStr for FlexBackupSnapshot20241113Status {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 impl From<&str> for FlexBackupSnapshot20241113Status {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
     }
 }
 impl From<String> for FlexBackupSnapshot20241113Status {
+    #[inline]
     fn from(value: String) -> Self {
         Self::known(&value).unwrap_or(Self::Unknown(value))
     }

@@ -20,6 +20,7 @@ impl ListLegacySnapshotsCompleted {
     /// The values the spec lists, in wire form.
     pub const KNOWN_VALUES: &'static [&'static str] = &["all", "true", "false"];
     /// The value in wire form.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
@@ -29,6 +30,7 @@ impl ListLegacySnapshotsCompleted {
         }
     }
     /// The known variant for a wire value, if the spec lists it.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "all" => Some(Self::All),
@@ -39,11 +41,13 @@ impl ListLegacySnapshotsCompleted {
     }
 }
 impl std::fmt::Display for ListLegacySnapshotsCompleted {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl PartialEq for ListLegacySnapshotsCompleted {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
@@ -55,27 +59,32 @@ impl std::hash::Hash for ListLegacySnapshotsCompleted {
     }
 }
 impl PartialOrd for ListLegacySnapshotsCompleted {
+    #[inline]
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 impl Ord for ListLegacySnapshotsCompleted {
+    #[inline]
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
 }
 impl std::str::FromStr for ListLegacySnapshotsCompleted {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 impl From<&str> for ListLegacySnapshotsCompleted {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
     }
 }
 impl From<String> for ListLegacySnapshotsCompleted {
+    #[inline]
     fn from(value: String) -> Self {
         Self::known(&value).unwrap_or(Self::Unknown(value))
     }

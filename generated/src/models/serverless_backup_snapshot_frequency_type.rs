@@ -29,6 +29,7 @@ impl ServerlessBackupSnapshotFrequencyType {
         "monthly",
     ];
     /// The value in wire form.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Hourly => "hourly",
@@ -39,6 +40,7 @@ impl ServerlessBackupSnapshotFrequencyType {
         }
     }
     /// The known variant for a wire value, if the spec lists it.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "hourly" => Some(Self::Hourly),
@@ -50,11 +52,13 @@ impl ServerlessBackupSnapshotFrequencyType {
     }
 }
 impl std::fmt::Display for ServerlessBackupSnapshotFrequencyType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl PartialEq for ServerlessBackupSnapshotFrequencyType {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
@@ -66,27 +70,32 @@ impl std::hash::Hash for ServerlessBackupSnapshotFrequencyType {
     }
 }
 impl PartialOrd for ServerlessBackupSnapshotFrequencyType {
+    #[inline]
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 impl Ord for ServerlessBackupSnapshotFrequencyType {
+    #[inline]
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
 }
 impl std::str::FromStr for ServerlessBackupSnapshotFrequencyType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 impl From<&str> for ServerlessBackupSnapshotFrequencyType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
     }
 }
 impl From<String> for ServerlessBackupSnapshotFrequencyType {
+    #[inline]
     fn from(value: String) -> Self {
         Self::known(&value).unwrap_or(Self::Unknown(value))
     }

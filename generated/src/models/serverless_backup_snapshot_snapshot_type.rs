@@ -20,6 +20,7 @@ impl ServerlessBackupSnapshotSnapshotType {
     /// The values the spec lists, in wire form.
     pub const KNOWN_VALUES: &'static [&'static str] = &["onDemand", "scheduled"];
     /// The value in wire form.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OnDemand => "onDemand",
@@ -28,6 +29,7 @@ impl ServerlessBackupSnapshotSnapshotType {
         }
     }
     /// The known variant for a wire value, if the spec lists it.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "onDemand" => Some(Self::OnDemand),
@@ -37,11 +39,13 @@ impl ServerlessBackupSnapshotSnapshotType {
     }
 }
 impl std::fmt::Display for ServerlessBackupSnapshotSnapshotType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl PartialEq for ServerlessBackupSnapshotSnapshotType {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
@@ -53,27 +57,32 @@ impl std::hash::Hash for ServerlessBackupSnapshotSnapshotType {
     }
 }
 impl PartialOrd for ServerlessBackupSnapshotSnapshotType {
+    #[inline]
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 impl Ord for ServerlessBackupSnapshotSnapshotType {
+    #[inline]
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
 }
 impl std::str::FromStr for ServerlessBackupSnapshotSnapshotType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 impl From<&str> for ServerlessBackupSnapshotSnapshotType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
     }
 }
 impl From<String> for ServerlessBackupSnapshotSnapshotType {
+    #[inline]
     fn from(value: String) -> Self {
         Self::known(&value).unwrap_or(Self::Unknown(value))
     }

@@ -29,6 +29,7 @@ impl ServerlessBackupSnapshotStatus {
         "failed",
     ];
     /// The value in wire form.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Queued => "queued",
@@ -39,6 +40,7 @@ impl ServerlessBackupSnapshotStatus {
         }
     }
     /// The known variant for a wire value, if the spec lists it.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "queued" => Some(Self::Queued),
@@ -50,11 +52,13 @@ impl ServerlessBackupSnapshotStatus {
     }
 }
 impl std::fmt::Display for ServerlessBackupSnapshotStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl PartialEq for ServerlessBackupSnapshotStatus {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
@@ -66,27 +70,32 @@ impl std::hash::Hash for ServerlessBackupSnapshotStatus {
     }
 }
 impl PartialOrd for ServerlessBackupSnapshotStatus {
+    #[inline]
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 impl Ord for ServerlessBackupSnapshotStatus {
+    #[inline]
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
 }
 impl std::str::FromStr for ServerlessBackupSnapshotStatus {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 impl From<&str> for ServerlessBackupSnapshotStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
     }
 }
 impl From<String> for ServerlessBackupSnapshotStatus {
+    #[inline]
     fn from(value: String) -> Self {
         Self::known(&value).unwrap_or(Self::Unknown(value))
     }

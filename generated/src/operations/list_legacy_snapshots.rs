@@ -50,11 +50,13 @@ impl ListLegacySnapshotsRequest {
     /// Flag that indicates whether Application wraps the response in an envelope JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     ///
     /// Sets the query parameter `envelope`. Atlas uses `false` when it is not set.
+    #[inline]
     pub fn envelope(mut self, envelope: bool) -> Self {
         self.envelope = Some(envelope);
         self
     }
     /// Sets or clears `envelope`: `None` leaves it to Atlas, like not calling [`Self::envelope`].
+    #[inline]
     pub fn set_envelope(mut self, envelope: Option<bool>) -> Self {
         self.envelope = envelope;
         self
@@ -62,11 +64,13 @@ impl ListLegacySnapshotsRequest {
     /// Flag that indicates whether the response returns the total number of items (**totalCount**) in the response.
     ///
     /// Sets the query parameter `includeCount`. Atlas uses `true` when it is not set.
+    #[inline]
     pub fn include_count(mut self, include_count: bool) -> Self {
         self.include_count = Some(include_count);
         self
     }
     /// Sets or clears `includeCount`: `None` leaves it to Atlas, like not calling [`Self::include_count`].
+    #[inline]
     pub fn set_include_count(mut self, include_count: Option<bool>) -> Self {
         self.include_count = include_count;
         self
@@ -74,11 +78,13 @@ impl ListLegacySnapshotsRequest {
     /// Number of items that the response returns per page.
     ///
     /// Sets the query parameter `itemsPerPage`; from 1 to 500. Atlas uses `100` when it is not set.
+    #[inline]
     pub fn items_per_page(mut self, items_per_page: i32) -> Self {
         self.items_per_page = Some(items_per_page);
         self
     }
     /// Sets or clears `itemsPerPage`: `None` leaves it to Atlas, like not calling [`Self::items_per_page`].
+    #[inline]
     pub fn set_items_per_page(mut self, items_per_page: Option<i32>) -> Self {
         self.items_per_page = items_per_page;
         self
@@ -86,11 +92,13 @@ impl ListLegacySnapshotsRequest {
     /// Number of the page that displays the current set of the total objects that the response returns.
     ///
     /// Sets the query parameter `pageNum`; at least 1. Atlas uses `1` when it is not set.
+    #[inline]
     pub fn page_num(mut self, page_num: i32) -> Self {
         self.page_num = Some(page_num);
         self
     }
     /// Sets or clears `pageNum`: `None` leaves it to Atlas, like not calling [`Self::page_num`].
+    #[inline]
     pub fn set_page_num(mut self, page_num: Option<i32>) -> Self {
         self.page_num = page_num;
         self
@@ -98,11 +106,13 @@ impl ListLegacySnapshotsRequest {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// Sets the query parameter `pretty`. Atlas uses `false` when it is not set.
+    #[inline]
     pub fn pretty(mut self, pretty: bool) -> Self {
         self.pretty = Some(pretty);
         self
     }
     /// Sets or clears `pretty`: `None` leaves it to Atlas, like not calling [`Self::pretty`].
+    #[inline]
     pub fn set_pretty(mut self, pretty: Option<bool>) -> Self {
         self.pretty = pretty;
         self
@@ -110,6 +120,7 @@ impl ListLegacySnapshotsRequest {
     /// Human-readable label that specifies whether to return only completed, incomplete, or all snapshots. By default, MongoDB Cloud only returns completed snapshots.
     ///
     /// Sets the query parameter `completed`. Atlas uses `true` when it is not set.
+    #[inline]
     pub fn completed(
         mut self,
         completed: crate::models::ListLegacySnapshotsCompleted,
@@ -118,6 +129,7 @@ impl ListLegacySnapshotsRequest {
         self
     }
     /// Sets or clears `completed`: `None` leaves it to Atlas, like not calling [`Self::completed`].
+    #[inline]
     pub fn set_completed(
         mut self,
         completed: Option<crate::models::ListLegacySnapshotsCompleted>,
@@ -126,34 +138,42 @@ impl ListLegacySnapshotsRequest {
         self
     }
     /// The `groupId` parameter as set.
+    #[inline]
     pub fn get_group_id(&self) -> &str {
         &self.group_id
     }
     /// The `clusterName` parameter as set.
+    #[inline]
     pub fn get_cluster_name(&self) -> &str {
         &self.cluster_name
     }
     /// The `envelope` parameter as set.
+    #[inline]
     pub fn get_envelope(&self) -> Option<bool> {
         self.envelope
     }
     /// The `includeCount` parameter as set.
+    #[inline]
     pub fn get_include_count(&self) -> Option<bool> {
         self.include_count
     }
     /// The `itemsPerPage` parameter as set.
+    #[inline]
     pub fn get_items_per_page(&self) -> Option<i32> {
         self.items_per_page
     }
     /// The `pageNum` parameter as set.
+    #[inline]
     pub fn get_page_num(&self) -> Option<i32> {
         self.page_num
     }
     /// The `pretty` parameter as set.
+    #[inline]
     pub fn get_pretty(&self) -> Option<bool> {
         self.pretty
     }
     /// The `completed` parameter as set.
+    #[inline]
     pub fn get_completed(&self) -> Option<&crate::models::ListLegacySnapshotsCompleted> {
         self.completed.as_ref()
     }
@@ -162,6 +182,7 @@ impl ListLegacySnapshotsRequest {
     /// # Errors
     ///
     /// The first parameter that breaks a rule, with its value and the rule.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ParameterError> {
         {
             let value = &self.group_id;
@@ -185,6 +206,7 @@ impl ListLegacySnapshotsRequest {
     /// # Errors
     ///
     /// A parameter that breaks a rule of the spec, or a base URL that cannot be one.
+    #[inline]
     pub fn build_request(
         &self,
         base_url: &str,
@@ -258,6 +280,7 @@ impl crate::runtime::Operation for ListLegacySnapshotsRequest {
     type ErrorBody = crate::models::ApiError;
     const OPERATION_ID: &'static str = Self::OPERATION_ID;
     const IDEMPOTENT: bool = true;
+    #[inline]
     fn build_request(
         &self,
         base_url: &str,
@@ -274,12 +297,15 @@ impl crate::runtime::Operation for ListLegacySnapshotsRequest {
 #[allow(deprecated)]
 impl crate::runtime::Paginated for ListLegacySnapshotsRequest {
     type Item = crate::models::BackupSnapshot;
+    #[inline]
     fn paging(&self) -> (i32, i32) {
         (self.page_num.unwrap_or(1), self.items_per_page.unwrap_or(100))
     }
+    #[inline]
     fn with_paging(&self, page_num: i32, items_per_page: i32) -> Self {
         self.clone().page_num(page_num).items_per_page(items_per_page)
     }
+    #[inline]
     fn into_items(output: Self::Output) -> Vec<Self::Item> {
         output.results.unwrap_or_default()
     }
@@ -292,56 +318,67 @@ pub type ListLegacySnapshotsCall = crate::runtime::Call<ListLegacySnapshotsReque
 #[allow(deprecated)]
 impl crate::runtime::Call<ListLegacySnapshotsRequest> {
     /// Sets `envelope`; see [`ListLegacySnapshotsRequest::envelope`].
+    #[inline]
     pub fn envelope(mut self, envelope: bool) -> Self {
         self.request = self.request.envelope(envelope);
         self
     }
     /// Sets or clears `envelope`; see [`ListLegacySnapshotsRequest::set_envelope`].
+    #[inline]
     pub fn set_envelope(mut self, envelope: Option<bool>) -> Self {
         self.request = self.request.set_envelope(envelope);
         self
     }
     /// Sets `includeCount`; see [`ListLegacySnapshotsRequest::include_count`].
+    #[inline]
     pub fn include_count(mut self, include_count: bool) -> Self {
         self.request = self.request.include_count(include_count);
         self
     }
     /// Sets or clears `includeCount`; see [`ListLegacySnapshotsRequest::set_include_count`].
+    #[inline]
     pub fn set_include_count(mut self, include_count: Option<bool>) -> Self {
         self.request = self.request.set_include_count(include_count);
         self
     }
     /// Sets `itemsPerPage`; see [`ListLegacySnapshotsRequest::items_per_page`].
+    #[inline]
     pub fn items_per_page(mut self, items_per_page: i32) -> Self {
         self.request = self.request.items_per_page(items_per_page);
         self
     }
     /// Sets or clears `itemsPerPage`; see [`ListLegacySnapshotsRequest::set_items_per_page`].
+    #[inline]
     pub fn set_items_per_page(mut self, items_per_page: Option<i32>) -> Self {
         self.request = self.request.set_items_per_page(items_per_page);
         self
     }
     /// Sets `pageNum`; see [`ListLegacySnapshotsRequest::page_num`].
+    #[inline]
     pub fn page_num(mut self, page_num: i32) -> Self {
         self.request = self.request.page_num(page_num);
         self
     }
     /// Sets or clears `pageNum`; see [`ListLegacySnapshotsRequest::set_page_num`].
+    #[inline]
     pub fn set_page_num(mut self, page_num: Option<i32>) -> Self {
         self.request = self.request.set_page_num(page_num);
         self
     }
     /// Sets `pretty`; see [`ListLegacySnapshotsRequest::pretty`].
+    #[inline]
     pub fn pretty(mut self, pretty: bool) -> Self {
         self.request = self.request.pretty(pretty);
         self
     }
     /// Sets or clears `pretty`; see [`ListLegacySnapshotsRequest::set_pretty`].
+    #[inline]
     pub fn set_pretty(mut self, pretty: Option<bool>) -> Self {
         self.request = self.request.set_pretty(pretty);
         self
     }
     /// Sets `completed`; see [`ListLegacySnapshotsRequest::completed`].
+    #[inline]
     pub fn completed(
         mut self,
         completed: crate::models::ListLegacySnapshotsCompleted,
@@ -350,6 +387,7 @@ impl crate::runtime::Call<ListLegacySnapshotsRequest> {
         self
     }
     /// Sets or clears `completed`; see [`ListLegacySnapshotsRequest::set_completed`].
+    #[inline]
     pub fn set_completed(
         mut self,
         completed: Option<crate::models::ListLegacySnapshotsCompleted>,

@@ -46,11 +46,13 @@ impl ListSharedClusterBackupsRequest {
     /// Flag that indicates whether Application wraps the response in an envelope JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     ///
     /// Sets the query parameter `envelope`. Atlas uses `false` when it is not set.
+    #[inline]
     pub fn envelope(mut self, envelope: bool) -> Self {
         self.envelope = Some(envelope);
         self
     }
     /// Sets or clears `envelope`: `None` leaves it to Atlas, like not calling [`Self::envelope`].
+    #[inline]
     pub fn set_envelope(mut self, envelope: Option<bool>) -> Self {
         self.envelope = envelope;
         self
@@ -58,28 +60,34 @@ impl ListSharedClusterBackupsRequest {
     /// Flag that indicates whether the response body should be in the prettyprint format.
     ///
     /// Sets the query parameter `pretty`. Atlas uses `false` when it is not set.
+    #[inline]
     pub fn pretty(mut self, pretty: bool) -> Self {
         self.pretty = Some(pretty);
         self
     }
     /// Sets or clears `pretty`: `None` leaves it to Atlas, like not calling [`Self::pretty`].
+    #[inline]
     pub fn set_pretty(mut self, pretty: Option<bool>) -> Self {
         self.pretty = pretty;
         self
     }
     /// The `groupId` parameter as set.
+    #[inline]
     pub fn get_group_id(&self) -> &str {
         &self.group_id
     }
     /// The `clusterName` parameter as set.
+    #[inline]
     pub fn get_cluster_name(&self) -> &str {
         &self.cluster_name
     }
     /// The `envelope` parameter as set.
+    #[inline]
     pub fn get_envelope(&self) -> Option<bool> {
         self.envelope
     }
     /// The `pretty` parameter as set.
+    #[inline]
     pub fn get_pretty(&self) -> Option<bool> {
         self.pretty
     }
@@ -88,6 +96,7 @@ impl ListSharedClusterBackupsRequest {
     /// # Errors
     ///
     /// The first parameter that breaks a rule, with its value and the rule.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ParameterError> {
         {
             let value = &self.group_id;
@@ -105,6 +114,7 @@ impl ListSharedClusterBackupsRequest {
     /// # Errors
     ///
     /// A parameter that breaks a rule of the spec, or a base URL that cannot be one.
+    #[inline]
     pub fn build_request(
         &self,
         base_url: &str,
@@ -166,6 +176,7 @@ impl crate::runtime::Operation for ListSharedClusterBackupsRequest {
     type ErrorBody = crate::models::ApiError;
     const OPERATION_ID: &'static str = Self::OPERATION_ID;
     const IDEMPOTENT: bool = true;
+    #[inline]
     fn build_request(
         &self,
         base_url: &str,
@@ -189,21 +200,25 @@ pub type ListSharedClusterBackupsCall = crate::runtime::Call<
 #[allow(deprecated)]
 impl crate::runtime::Call<ListSharedClusterBackupsRequest> {
     /// Sets `envelope`; see [`ListSharedClusterBackupsRequest::envelope`].
+    #[inline]
     pub fn envelope(mut self, envelope: bool) -> Self {
         self.request = self.request.envelope(envelope);
         self
     }
     /// Sets or clears `envelope`; see [`ListSharedClusterBackupsRequest::set_envelope`].
+    #[inline]
     pub fn set_envelope(mut self, envelope: Option<bool>) -> Self {
         self.request = self.request.set_envelope(envelope);
         self
     }
     /// Sets `pretty`; see [`ListSharedClusterBackupsRequest::pretty`].
+    #[inline]
     pub fn pretty(mut self, pretty: bool) -> Self {
         self.request = self.request.pretty(pretty);
         self
     }
     /// Sets or clears `pretty`; see [`ListSharedClusterBackupsRequest::set_pretty`].
+    #[inline]
     pub fn set_pretty(mut self, pretty: Option<bool>) -> Self {
         self.request = self.request.set_pretty(pretty);
         self

@@ -4,6 +4,7 @@ mod body;
 mod client;
 mod crate_root;
 pub mod docs;
+mod inline;
 mod one_of;
 mod operations;
 mod patterns;
@@ -16,10 +17,9 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 /// One emitted file before formatting.
-#[derive(Debug)]
 pub enum EmittedFile {
-    /// Rust source, formatted by the next stage.
-    Rust { path: String, tokens: TokenStream },
+    /// Rust source, parsed (which checks the emitted tokens), for the next stage to print.
+    Rust { path: String, file: Box<syn::File> },
     /// Any other text (the manifest), already in final form but for the header.
     Text { path: String, text: String },
 }
@@ -64,14 +64,23 @@ pub fn jobs(api: &Api) -> Vec<(String, FileJob)> {
 }
 
 /// Emits one file.
-pub fn render(api: &Api, options: &Options, path: &str, job: FileJob) -> EmittedFile {
+///
+/// # Errors
+///
+/// The emitted tokens do not parse as a Rust file: a bug of the generator.
+pub fn render(
+    api: &Api,
+    options: &Options,
+    path: &str,
+    job: FileJob,
+) -> Result<EmittedFile, syn::Error> {
     let path = path.to_owned();
     let tokens = match job {
         FileJob::Manifest => {
-            return EmittedFile::Text {
+            return Ok(EmittedFile::Text {
                 path,
                 text: crate_root::manifest(api, options),
-            };
+            });
         }
         FileJob::LibRs => crate_root::lib_rs(api, options),
         FileJob::Patterns => patterns::patterns_module(api),
@@ -83,7 +92,29 @@ pub fn render(api: &Api, options: &Options, path: &str, job: FileJob) -> Emitted
         }
         FileJob::Operation(index) => operations::operation_module(api, &api.operations[index]),
     };
-    EmittedFile::Rust { path, tokens }
+    let mut file: syn::File = syn::parse2(tokens)?;
+    if matches!(job, FileJob::Model(_) | FileJob::Operation(_)) {
+        inline::defer_codegen_to_callers(&mut file);
+    }
+    Ok(EmittedFile::Rust {
+        path,
+        file: Box::new(file),
+    })
+}
+
+// By hand: syn's syntax trees implement `Debug` only with a feature that doubles their
+// compile time, and the path says which file it is.
+impl std::fmt::Debug for EmittedFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match self {
+            EmittedFile::Rust { .. } => "Rust",
+            EmittedFile::Text { .. } => "Text",
+        };
+        f.debug_struct("EmittedFile")
+            .field("kind", &kind)
+            .field("path", &self.path())
+            .finish_non_exhaustive()
+    }
 }
 
 impl EmittedFile {
