@@ -52,13 +52,16 @@ http = "1.1"
 md-5 = {{ version = "0.10", optional = true }}
 percent-encoding = "2.3"
 {pattern_engines}reqwest = {{ version = "0.12.12", optional = true, default-features = false, features = ["rustls-tls"] }}
-serde = {{ version = "1.0.200", features = ["derive"] }}
+# No `derive`: models implement serde by hand (the derive's expansion was most of the crate's
+# build), so a sans-IO build compiles no proc-macro at all.
+serde = "1.0.200"
 serde_json = "1.0.120"
 sha2 = {{ version = "0.10", optional = true }}
 tokio = {{ version = "1.43", optional = true, features = ["sync", "time"] }}
 tracing = {{ version = "0.1.41", optional = true, default-features = false, features = ["std"] }}
 
 [dev-dependencies]
+serde = {{ version = "1.0.200", features = ["derive"] }}
 tokio = {{ version = "1.43", features = ["macros", "rt-multi-thread"] }}
 
 [lints.rust]

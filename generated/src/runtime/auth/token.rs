@@ -78,16 +78,26 @@ pub fn parse_token_response<B: AsRef<[u8]>>(
             "the answer is larger than {TOKEN_BODY_LIMIT} bytes"
         )));
     }
-    #[derive(serde::Deserialize)]
-    struct TokenResponse {
-        access_token: String,
-        expires_in: Option<u64>,
-    }
-    let parsed: TokenResponse =
+    let parsed: serde_json::Value =
         serde_json::from_slice(body).map_err(|error| TokenError::Malformed(error.to_string()))?;
+    let token = match parsed.get("access_token") {
+        Some(serde_json::Value::String(token)) => token.clone(),
+        Some(_) => return Err(TokenError::Malformed("access_token is not a string".into())),
+        None => {
+            return Err(TokenError::Malformed(
+                "no access_token in the answer".into(),
+            ));
+        }
+    };
+    let expires_in = match parsed.get("expires_in") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(seconds) => Some(seconds.as_u64().ok_or_else(|| {
+            TokenError::Malformed(format!("expires_in is not a number of seconds: {seconds}"))
+        })?),
+    };
     Ok(AccessToken {
-        token: Secret::new(parsed.access_token),
-        expires_in: parsed.expires_in,
+        token: Secret::new(token),
+        expires_in,
     })
 }
 
@@ -235,5 +245,16 @@ mod tests {
         assert!(!refused.is_retryable());
         assert!(answer(503, "").unwrap_err().is_retryable());
         assert!(matches!(answer(200, "{}"), Err(TokenError::Malformed(_))));
+        assert!(matches!(
+            answer(200, r#"{"access_token": 1}"#),
+            Err(TokenError::Malformed(_))
+        ));
+        let negative = r#"{"access_token": "abc", "expires_in": -5}"#;
+        assert!(matches!(
+            answer(200, negative),
+            Err(TokenError::Malformed(_))
+        ));
+        let unbounded = answer(200, r#"{"access_token": "abc", "expires_in": null}"#).unwrap();
+        assert_eq!(unbounded.expires_in(), None);
     }
 }

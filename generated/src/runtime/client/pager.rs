@@ -1,8 +1,9 @@
 //! Every page, and every item of every page, lazily, one page at a time.
 
 use super::{Client, Error, RequestContext};
-use crate::runtime::Paginated;
+use crate::runtime::{FieldIndex, FromObject, Paginated, skip_value};
 use futures_util::stream::{self, BoxStream, Stream, StreamExt, TryStreamExt};
+use serde::de::MapAccess;
 use std::collections::HashSet;
 use std::fmt;
 use std::hash::{Hash, Hasher};
@@ -393,14 +394,10 @@ impl<O: Paginated> Pager<O> {
 }
 
 /// What a page says about the listing, beside its items.
-#[derive(Default, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Default)]
 struct PageMeta {
-    #[serde(default, deserialize_with = "lenient")]
     links: Option<Vec<Link>>,
-    #[serde(default, deserialize_with = "lenient")]
     total_count: Option<u64>,
-    #[serde(default)]
     results: Option<Fingerprint>,
 }
 
@@ -412,22 +409,66 @@ impl PageMeta {
     }
 }
 
-#[derive(serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for PageMeta {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer, "PageMeta")
+    }
+}
+
+impl FromObject for PageMeta {
+    const FIELDS: &'static [&'static str] = &["links", "totalCount", "results"];
+    const EXPECTING: &'static str = "a page";
+
+    fn from_object<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut meta = PageMeta::default();
+        while let Some(field) = map.next_key_seed(FieldIndex(Self::FIELDS))? {
+            match field {
+                Some(0) => meta.links = lenient(&mut map)?,
+                Some(1) => meta.total_count = lenient(&mut map)?,
+                Some(2) => meta.results = map.next_value()?,
+                _ => skip_value(&mut map)?,
+            }
+        }
+        Ok(meta)
+    }
+}
+
 struct Link {
-    #[serde(default, deserialize_with = "lenient")]
     rel: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
     href: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for Link {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer, "Link")
+    }
+}
+
+impl FromObject for Link {
+    const FIELDS: &'static [&'static str] = &["rel", "href"];
+    const EXPECTING: &'static str = "a link";
+
+    fn from_object<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let (mut rel, mut href) = (None, None);
+        while let Some(field) = map.next_key_seed(FieldIndex(Self::FIELDS))? {
+            match field {
+                Some(0) => rel = lenient(&mut map)?,
+                Some(1) => href = lenient(&mut map)?,
+                _ => skip_value(&mut map)?,
+            }
+        }
+        Ok(Link { rel, href })
+    }
 }
 
 /// A field the page type already accepted, in whatever shape: `None` when it is not the
 /// shape the pager can use (a negative count, say).
-fn lenient<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+fn lenient<'de, A, T>(map: &mut A) -> Result<Option<T>, A::Error>
 where
-    D: serde::Deserializer<'de>,
+    A: MapAccess<'de>,
     T: serde::de::DeserializeOwned,
 {
-    let value: serde_json::Value = serde::Deserialize::deserialize(deserializer)?;
+    let value: serde_json::Value = map.next_value()?;
     Ok(serde_json::from_value(value).ok())
 }
 
