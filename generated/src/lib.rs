@@ -20,9 +20,10 @@
 //!
 //! # Example
 //!
-//! Build a request, send it with any HTTP client, and parse what comes back:
+//! Build a request, send it with any HTTP client, and parse what comes back (with the `flex-snapshots` feature):
 //!
 //! ```
+//! # #[cfg(feature = "flex-snapshots")] {
 //! use atlas_snapshots::operations::GetFlexBackupRequest;
 //!
 //! let operation = GetFlexBackupRequest::new("32b6e34b3d91647abb20e7b8", "Flex0", "5f4007f327a3bd7b6f4103c5");
@@ -38,13 +39,14 @@
 //!     Ok(body) => println!("{body:?}"),
 //!     Err(error) => eprintln!("Atlas did not answer as documented: {error}"),
 //! }
+//! # }
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![cfg_attr(feature = "client", doc = " # Calling Atlas")]
 #![cfg_attr(feature = "client", doc = "")]
 #![cfg_attr(
     feature = "client",
-    doc = " With the default `client` feature, [`Client`] sends any operation with authentication (API keys over HTTP Digest, a service account, or a bearer token), timeouts, and retries of idempotent requests; list operations stream every item of every page:"
+    doc = " With the default `client` feature, [`Client`] sends any operation with authentication (API keys over HTTP Digest, a service account, or a bearer token), timeouts, and retries of idempotent requests; list operations stream every item of every page (with the `flex-snapshots` feature):"
 )]
 #![cfg_attr(feature = "client", doc = "")]
 #![cfg_attr(feature = "client", doc = " ```no_run")]
@@ -52,6 +54,7 @@
     feature = "client",
     doc = " # async fn run() -> Result<(), Box<dyn std::error::Error>> {"
 )]
+#![cfg_attr(feature = "client", doc = " # #[cfg(feature = \"flex-snapshots\")] {")]
 #![cfg_attr(
     feature = "client",
     doc = " let client = atlas_snapshots::Client::builder()"
@@ -71,6 +74,7 @@
 )]
 #![cfg_attr(feature = "client", doc = "     println!(\"{item:?}\");")]
 #![cfg_attr(feature = "client", doc = " }")]
+#![cfg_attr(feature = "client", doc = " # }")]
 #![cfg_attr(feature = "client", doc = " # Ok(())")]
 #![cfg_attr(feature = "client", doc = " # }")]
 #![cfg_attr(feature = "client", doc = " ```")]
@@ -79,12 +83,43 @@
     feature = "client",
     doc = " Errors are [`Error`]: match on the variant, or ask for `status()` and `error_code()`."
 )]
+//!
+//! # Features
+//!
+//! Each tag of the spec is a Cargo feature that compiles the tag's operations and the models they reach; a model that several tags reach compiles with any of them. `full` turns every one on. To compile only what you call, turn the default features off and name the tags:
+//!
+//! ```toml
+//! [dependencies]
+//! atlas-snapshots = { version = "0.1.0", default-features = false, features = ["client", "flex-snapshots"] }
+//! ```
+//!
+//! The last column counts the models a feature compiles beside those that always compile.
+//!
+//! | Feature | Tag | Operations | Models |
+//! |---|---|---|---|
+//! | `cloud-backups` | Cloud Backups | [`ListServerlessBackupsRequest`](operations::ListServerlessBackupsRequest) | 9 |
+//! | `flex-snapshots` | Flex Snapshots | [`GetFlexBackupRequest`](operations::GetFlexBackupRequest), [`ListFlexBackupsRequest`](operations::ListFlexBackupsRequest) | 7 |
+//! | `legacy-backup` | Legacy Backup | [`ListLegacySnapshotsRequest`](operations::ListLegacySnapshotsRequest) | 11 |
+//! | `shared-tier-snapshots` | Shared-Tier Snapshots | [`GetSharedClusterBackupRequest`](operations::GetSharedClusterBackupRequest), [`ListSharedClusterBackupsRequest`](operations::ListSharedClusterBackupsRequest) | 7 |
+//!
+//! The other features: `client` (default) adds the async client; `http2` lets it speak HTTP/2; `digest` signs requests with API keys (HTTP Digest), which `client` turns on.
 #![cfg_attr(docsrs, feature(doc_cfg))]
+#![cfg_attr(
+    not(feature = "full"),
+    allow(
+        rustdoc::broken_intra_doc_links,
+        reason = "docs link items of other tags, which only some features compile"
+    )
+)]
 #[rustfmt::skip]
 pub mod models;
 #[rustfmt::skip]
 pub mod operations;
 #[rustfmt::skip]
+#[cfg_attr(
+    not(feature = "full"),
+    allow(dead_code, reason = "the patterns of tags whose features are off go unused")
+)]
 mod patterns;
 pub mod runtime;
 /// The `chrono` crate of the models' dates and timestamps.
@@ -103,8 +138,27 @@ pub use runtime::{AuthError, ConfigError, RequestContext};
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub use runtime::{Client, ClientBuilder, Credentials, RetryPolicy};
 /// The error of every client call of this crate.
-#[cfg(feature = "client")]
-#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+#[cfg(all(
+    feature = "client",
+    any(
+        feature = "cloud-backups",
+        feature = "flex-snapshots",
+        feature = "legacy-backup",
+        feature = "shared-tier-snapshots"
+    )
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(all(
+        feature = "client",
+        any(
+            feature = "cloud-backups",
+            feature = "flex-snapshots",
+            feature = "legacy-backup",
+            feature = "shared-tier-snapshots"
+        )
+    )))
+)]
 pub type Error = runtime::Error<crate::models::ApiError>;
 /// The server the spec names, the default base URL for `build_request`.
 pub const DEFAULT_BASE_URL: &str = "https://cloud.mongodb.com";

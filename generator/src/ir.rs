@@ -20,6 +20,50 @@ pub struct Api {
     /// Sorted by operationId.
     pub operations: Vec<Operation>,
     pub security_schemes: Vec<SecurityScheme>,
+    /// One Cargo feature per tag that some operation carries, sorted by feature name.
+    pub tag_features: Vec<TagFeature>,
+    /// Whether some model is reached by no operation: those compile under
+    /// [`UNREFERENCED_MODELS_FEATURE`] only, so that a crate built for a few tags skips them.
+    pub has_unreferenced_models: bool,
+}
+
+/// The Cargo feature of the models that no operation reaches.
+pub const UNREFERENCED_MODELS_FEATURE: &str = "unreferenced-models";
+
+/// The Cargo feature that turns on every tag's feature and the unreferenced models.
+pub const FULL_FEATURE: &str = "full";
+
+/// A Cargo feature that compiles the operations of one tag and the models they reach.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagFeature {
+    /// The feature name, e.g. `cloud-backups`.
+    pub name: String,
+    /// The tag as the spec spells it, e.g. `Cloud Backups`.
+    pub tag: String,
+    /// The tag's description from the spec's top-level `tags`, if it has one.
+    pub description: Option<String>,
+    /// How many operations carry the tag.
+    pub operation_count: usize,
+}
+
+/// The Cargo features under which an item compiles.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Gate {
+    /// Whatever features are on: an operation without tags, or a model one reaches.
+    #[default]
+    Always,
+    /// When any of these features is on; sorted, never empty.
+    AnyOf(Vec<String>),
+}
+
+impl Gate {
+    /// Whether `feature` is one of the features the item waits for (never for `Always`).
+    pub fn is_opened_by(&self, feature: &str) -> bool {
+        match self {
+            Gate::Always => false,
+            Gate::AnyOf(features) => features.iter().any(|name| name == feature),
+        }
+    }
 }
 
 /// Index of a type in the `TypeSpace`.
@@ -134,6 +178,10 @@ impl TypeSpace {
         component
     }
 
+    pub(crate) fn set_gate(&mut self, id: TypeId, gate: Gate) {
+        self.types[id.0].gate = gate;
+    }
+
     pub(crate) fn set_docs(&mut self, id: TypeId, docs: Option<String>, deprecated: bool) {
         let def = &mut self.types[id.0];
         def.docs = docs;
@@ -172,6 +220,8 @@ pub struct TypeDef {
     pub docs: Option<String>,
     pub deprecated: bool,
     pub kind: TypeKind,
+    /// The features whose operations reach this type (see `lower::features`).
+    pub gate: Gate,
 }
 
 #[derive(Debug, Clone)]
@@ -314,6 +364,8 @@ pub struct Operation {
     pub summary: Option<String>,
     pub description: Option<String>,
     pub tags: Vec<String>,
+    /// The features of the operation's tags; `Always` for an operation without tags.
+    pub gate: Gate,
     pub reference_url: Option<String>,
     pub deprecation: Option<Deprecation>,
     /// Path parameters in template order, then query and header parameters in spec order.

@@ -39,6 +39,9 @@ pub struct Options {
     /// The package name of the generated crate, e.g. `atlas-snapshots`.
     pub crate_name: String,
     pub crate_version: String,
+    /// The crate's default features beside `client`, by feature name (a tag's feature, `full`,
+    /// `unreferenced-models`, `http2`...); `None` turns on every tag.
+    pub default_features: Option<Vec<String>>,
 }
 
 impl Options {
@@ -75,6 +78,7 @@ impl Options {
                 crate_name.to_owned()
             },
             crate_version: "0.1.0".to_owned(),
+            default_features: None,
         }
     }
 }
@@ -101,6 +105,7 @@ pub fn generate(spec: SpecSource<'_>, options: &Options) -> Result<Generation, D
     let fail = |items: Vec<Diagnostic>| Diagnostics::new(spec.name, items);
     let document = load::load(spec.text).map_err(fail)?;
     let api = lower::lower(document).map_err(fail)?;
+    emit::check_default_features(&api, options).map_err(fail)?;
     let headers = Headers {
         rust: format::header("//", spec.name),
         toml: format::header("#", spec.name),

@@ -4,6 +4,7 @@ pub mod atlas_server;
 
 use atlas_codegen::{Generation, Options, SpecSource};
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 /// The workspace root.
 pub fn workspace_root() -> PathBuf {
@@ -82,4 +83,42 @@ pub fn copy_dir(from: &Path, to: &Path) {
         std::fs::write(&target, contents)
             .unwrap_or_else(|error| panic!("write {target:?}: {error}"));
     }
+}
+
+/// Makes `dir` a Cargo workspace of the given member folders (crates generated there), with
+/// this workspace's lock file, so that they build on the dependency versions the committed
+/// crate uses.
+pub fn write_scratch_workspace(dir: &Path, members: &[String]) {
+    let members: Vec<String> = members.iter().map(|member| format!("{member:?}")).collect();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!(
+            "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
+            members.join(", ")
+        ),
+    )
+    .unwrap_or_else(|error| panic!("write the scratch workspace manifest: {error}"));
+    std::fs::copy(workspace_root().join("Cargo.lock"), dir.join("Cargo.lock"))
+        .unwrap_or_else(|error| panic!("copy Cargo.lock: {error}"));
+}
+
+/// Runs cargo in a scratch workspace, and panics with its output if it fails. Every such
+/// workspace shares one target folder, so that their dependencies build once.
+pub fn run_cargo(dir: &Path, args: &[&str]) {
+    let output = Command::new(env!("CARGO"))
+        .args(args)
+        .current_dir(dir)
+        .env(
+            "CARGO_TARGET_DIR",
+            workspace_root().join("target/standalone"),
+        )
+        .output()
+        .unwrap_or_else(|error| panic!("cannot run cargo: {error}"));
+    assert!(
+        output.status.success(),
+        "cargo {} failed on the generated crates:\n{}{}",
+        args.join(" "),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
 }

@@ -1,9 +1,10 @@
 //! `cargo xtask codegen` as a maintainer uses it: drift check, located errors that leave the
 //! output untouched, evolution of the spec, and crates generated elsewhere that build alone.
 
-use integration_tests::{committed_spec, copy_dir, generate, tree, workspace_root};
+use integration_tests::{
+    committed_spec, copy_dir, generate, run_cargo, tree, workspace_root, write_scratch_workspace,
+};
 use std::path::Path;
-use std::process::Command;
 
 fn codegen(args: &[&str]) -> Result<String, String> {
     let mut argv = vec!["codegen".to_owned()];
@@ -226,33 +227,10 @@ fn generated_crates_build_on_their_own_and_behave() {
             std::fs::create_dir_all(out.join("tests")).unwrap();
             std::fs::copy(&behaviour, out.join("tests/behaviour.rs")).unwrap();
         }
-        members.push(format!("{stem:?}"));
+        members.push(stem);
     }
-    std::fs::write(
-        scratch.path().join("Cargo.toml"),
-        format!(
-            "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
-            members.join(", ")
-        ),
-    )
-    .unwrap();
-    // The workspace's lock file pins the same dependency versions the committed crate uses.
-    std::fs::copy(root.join("Cargo.lock"), scratch.path().join("Cargo.lock")).unwrap();
-    let cargo = |args: &[&str]| {
-        let output = Command::new(env!("CARGO"))
-            .args(args)
-            .current_dir(scratch.path())
-            .env("CARGO_TARGET_DIR", root.join("target/standalone"))
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "cargo {} failed on the generated crates:\n{}{}",
-            args.join(" "),
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-    };
+    write_scratch_workspace(scratch.path(), &members);
+    let cargo = |args: &[&str]| run_cargo(scratch.path(), args);
     cargo(&[
         "clippy",
         "--quiet",

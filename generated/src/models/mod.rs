@@ -2,47 +2,217 @@
 // change the spec and run `cargo xtask codegen` again.
 
 //! Request and response types, one module per schema of the spec.
+#[cfg(
+    any(
+        feature = "cloud-backups",
+        feature = "flex-snapshots",
+        feature = "legacy-backup",
+        feature = "shared-tier-snapshots"
+    )
+)]
 mod link;
+#[cfg(
+    any(
+        feature = "cloud-backups",
+        feature = "flex-snapshots",
+        feature = "legacy-backup",
+        feature = "shared-tier-snapshots"
+    )
+)]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "cloud-backups",
+                feature = "flex-snapshots",
+                feature = "legacy-backup",
+                feature = "shared-tier-snapshots"
+            )
+        )
+    )
+)]
 pub use link::Link;
+#[cfg(feature = "shared-tier-snapshots")]
 mod paginated_tenant_snapshot_view;
+#[cfg(feature = "shared-tier-snapshots")]
+#[cfg_attr(docsrs, doc(cfg(feature = "shared-tier-snapshots")))]
 pub use paginated_tenant_snapshot_view::PaginatedTenantSnapshotView;
+#[cfg(feature = "shared-tier-snapshots")]
 mod backup_tenant_snapshot;
+#[cfg(feature = "shared-tier-snapshots")]
+#[cfg_attr(docsrs, doc(cfg(feature = "shared-tier-snapshots")))]
 pub use backup_tenant_snapshot::BackupTenantSnapshot;
+#[cfg(feature = "cloud-backups")]
 mod paginated_api_atlas_serverless_backup_snapshot_view;
+#[cfg(feature = "cloud-backups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cloud-backups")))]
 pub use paginated_api_atlas_serverless_backup_snapshot_view::PaginatedApiAtlasServerlessBackupSnapshotView;
+#[cfg(feature = "cloud-backups")]
 mod serverless_backup_snapshot;
+#[cfg(feature = "cloud-backups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cloud-backups")))]
 pub use serverless_backup_snapshot::ServerlessBackupSnapshot;
+#[cfg(feature = "legacy-backup")]
 mod paginated_snapshot_view;
+#[cfg(feature = "legacy-backup")]
+#[cfg_attr(docsrs, doc(cfg(feature = "legacy-backup")))]
 pub use paginated_snapshot_view::PaginatedSnapshotView;
+#[cfg(feature = "legacy-backup")]
 mod backup_snapshot;
+#[cfg(feature = "legacy-backup")]
+#[cfg_attr(docsrs, doc(cfg(feature = "legacy-backup")))]
 pub use backup_snapshot::BackupSnapshot;
+#[cfg(feature = "legacy-backup")]
 mod backup_snapshot_part;
+#[cfg(feature = "legacy-backup")]
+#[cfg_attr(docsrs, doc(cfg(feature = "legacy-backup")))]
 pub use backup_snapshot_part::BackupSnapshotPart;
+#[cfg(feature = "legacy-backup")]
 mod api_bson_timestamp_view;
+#[cfg(feature = "legacy-backup")]
+#[cfg_attr(docsrs, doc(cfg(feature = "legacy-backup")))]
 pub use api_bson_timestamp_view::ApiBSONTimestampView;
+#[cfg(
+    any(
+        feature = "cloud-backups",
+        feature = "flex-snapshots",
+        feature = "legacy-backup",
+        feature = "shared-tier-snapshots"
+    )
+)]
 mod api_error;
+#[cfg(
+    any(
+        feature = "cloud-backups",
+        feature = "flex-snapshots",
+        feature = "legacy-backup",
+        feature = "shared-tier-snapshots"
+    )
+)]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "cloud-backups",
+                feature = "flex-snapshots",
+                feature = "legacy-backup",
+                feature = "shared-tier-snapshots"
+            )
+        )
+    )
+)]
 pub use api_error::ApiError;
+#[cfg(
+    any(
+        feature = "cloud-backups",
+        feature = "flex-snapshots",
+        feature = "legacy-backup",
+        feature = "shared-tier-snapshots"
+    )
+)]
 mod bad_request_detail;
+#[cfg(
+    any(
+        feature = "cloud-backups",
+        feature = "flex-snapshots",
+        feature = "legacy-backup",
+        feature = "shared-tier-snapshots"
+    )
+)]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "cloud-backups",
+                feature = "flex-snapshots",
+                feature = "legacy-backup",
+                feature = "shared-tier-snapshots"
+            )
+        )
+    )
+)]
 pub use bad_request_detail::BadRequestDetail;
+#[cfg(
+    any(
+        feature = "cloud-backups",
+        feature = "flex-snapshots",
+        feature = "legacy-backup",
+        feature = "shared-tier-snapshots"
+    )
+)]
 mod field_violation;
+#[cfg(
+    any(
+        feature = "cloud-backups",
+        feature = "flex-snapshots",
+        feature = "legacy-backup",
+        feature = "shared-tier-snapshots"
+    )
+)]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "cloud-backups",
+                feature = "flex-snapshots",
+                feature = "legacy-backup",
+                feature = "shared-tier-snapshots"
+            )
+        )
+    )
+)]
 pub use field_violation::FieldViolation;
+#[cfg(feature = "flex-snapshots")]
 mod paginated_api_atlas_flex_backup_snapshot20241113_view;
+#[cfg(feature = "flex-snapshots")]
+#[cfg_attr(docsrs, doc(cfg(feature = "flex-snapshots")))]
 pub use paginated_api_atlas_flex_backup_snapshot20241113_view::PaginatedApiAtlasFlexBackupSnapshot20241113View;
+#[cfg(feature = "flex-snapshots")]
 mod flex_backup_snapshot20241113;
+#[cfg(feature = "flex-snapshots")]
+#[cfg_attr(docsrs, doc(cfg(feature = "flex-snapshots")))]
 pub use flex_backup_snapshot20241113::FlexBackupSnapshot20241113;
+#[cfg(feature = "shared-tier-snapshots")]
 mod backup_tenant_snapshot_status;
+#[cfg(feature = "shared-tier-snapshots")]
+#[cfg_attr(docsrs, doc(cfg(feature = "shared-tier-snapshots")))]
 pub use backup_tenant_snapshot_status::BackupTenantSnapshotStatus;
+#[cfg(feature = "cloud-backups")]
 mod serverless_backup_snapshot_frequency_type;
+#[cfg(feature = "cloud-backups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cloud-backups")))]
 pub use serverless_backup_snapshot_frequency_type::ServerlessBackupSnapshotFrequencyType;
+#[cfg(feature = "cloud-backups")]
 mod serverless_backup_snapshot_snapshot_type;
+#[cfg(feature = "cloud-backups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cloud-backups")))]
 pub use serverless_backup_snapshot_snapshot_type::ServerlessBackupSnapshotSnapshotType;
+#[cfg(feature = "cloud-backups")]
 mod serverless_backup_snapshot_status;
+#[cfg(feature = "cloud-backups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cloud-backups")))]
 pub use serverless_backup_snapshot_status::ServerlessBackupSnapshotStatus;
+#[cfg(feature = "legacy-backup")]
 mod backup_snapshot_part_compression_setting;
+#[cfg(feature = "legacy-backup")]
+#[cfg_attr(docsrs, doc(cfg(feature = "legacy-backup")))]
 pub use backup_snapshot_part_compression_setting::BackupSnapshotPartCompressionSetting;
+#[cfg(feature = "legacy-backup")]
 mod backup_snapshot_part_type_name;
+#[cfg(feature = "legacy-backup")]
+#[cfg_attr(docsrs, doc(cfg(feature = "legacy-backup")))]
 pub use backup_snapshot_part_type_name::BackupSnapshotPartTypeName;
+#[cfg(feature = "flex-snapshots")]
 mod flex_backup_snapshot20241113_status;
+#[cfg(feature = "flex-snapshots")]
+#[cfg_attr(docsrs, doc(cfg(feature = "flex-snapshots")))]
 pub use flex_backup_snapshot20241113_status::FlexBackupSnapshot20241113Status;
+#[cfg(feature = "legacy-backup")]
 mod list_legacy_snapshots_completed;
+#[cfg(feature = "legacy-backup")]
+#[cfg_attr(docsrs, doc(cfg(feature = "legacy-backup")))]
 pub use list_legacy_snapshots_completed::ListLegacySnapshotsCompleted;

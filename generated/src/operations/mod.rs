@@ -4,33 +4,57 @@
 //! One request builder per operation of the spec and, with the `client` feature, the
 //! call that `Client` returns for it: a value you can store, pass
 //! around and return, then `send`.
+#[cfg(feature = "flex-snapshots")]
 mod get_flex_backup;
+#[cfg(feature = "flex-snapshots")]
+#[cfg_attr(docsrs, doc(cfg(feature = "flex-snapshots")))]
 pub use get_flex_backup::GetFlexBackupRequest;
-#[cfg(feature = "client")]
+#[cfg(all(feature = "client", feature = "flex-snapshots"))]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "client", feature = "flex-snapshots"))))]
 pub use get_flex_backup::GetFlexBackupCall;
+#[cfg(feature = "shared-tier-snapshots")]
 mod get_shared_cluster_backup;
+#[cfg(feature = "shared-tier-snapshots")]
+#[cfg_attr(docsrs, doc(cfg(feature = "shared-tier-snapshots")))]
 #[allow(deprecated)]
 pub use get_shared_cluster_backup::GetSharedClusterBackupRequest;
-#[cfg(feature = "client")]
+#[cfg(all(feature = "client", feature = "shared-tier-snapshots"))]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "client", feature = "shared-tier-snapshots"))))]
 #[allow(deprecated)]
 pub use get_shared_cluster_backup::GetSharedClusterBackupCall;
+#[cfg(feature = "flex-snapshots")]
 mod list_flex_backups;
+#[cfg(feature = "flex-snapshots")]
+#[cfg_attr(docsrs, doc(cfg(feature = "flex-snapshots")))]
 pub use list_flex_backups::ListFlexBackupsRequest;
-#[cfg(feature = "client")]
+#[cfg(all(feature = "client", feature = "flex-snapshots"))]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "client", feature = "flex-snapshots"))))]
 pub use list_flex_backups::ListFlexBackupsCall;
+#[cfg(feature = "legacy-backup")]
 mod list_legacy_snapshots;
+#[cfg(feature = "legacy-backup")]
+#[cfg_attr(docsrs, doc(cfg(feature = "legacy-backup")))]
 #[allow(deprecated)]
 pub use list_legacy_snapshots::ListLegacySnapshotsRequest;
-#[cfg(feature = "client")]
+#[cfg(all(feature = "client", feature = "legacy-backup"))]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "client", feature = "legacy-backup"))))]
 #[allow(deprecated)]
 pub use list_legacy_snapshots::ListLegacySnapshotsCall;
+#[cfg(feature = "cloud-backups")]
 mod list_serverless_backups;
+#[cfg(feature = "cloud-backups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cloud-backups")))]
 pub use list_serverless_backups::ListServerlessBackupsRequest;
-#[cfg(feature = "client")]
+#[cfg(all(feature = "client", feature = "cloud-backups"))]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "client", feature = "cloud-backups"))))]
 pub use list_serverless_backups::ListServerlessBackupsCall;
+#[cfg(feature = "shared-tier-snapshots")]
 mod list_shared_cluster_backups;
+#[cfg(feature = "shared-tier-snapshots")]
+#[cfg_attr(docsrs, doc(cfg(feature = "shared-tier-snapshots")))]
 #[allow(deprecated)]
 pub use list_shared_cluster_backups::ListSharedClusterBackupsRequest;
-#[cfg(feature = "client")]
+#[cfg(all(feature = "client", feature = "shared-tier-snapshots"))]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "client", feature = "shared-tier-snapshots"))))]
 #[allow(deprecated)]
 pub use list_shared_cluster_backups::ListSharedClusterBackupsCall;

@@ -1,8 +1,11 @@
 //! The crate's root files: manifest, `lib.rs` with the crate docs, and the module indexes.
 
 use super::docs::inner_doc_attrs;
+use super::features;
 use crate::Options;
-use crate::ir::{Api, Method, Operation, ParameterType, PatternEngine, SecurityScheme};
+use crate::ir::{
+    Api, Gate, Method, Operation, ParameterType, PatternEngine, SecurityScheme, TypeRef,
+};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -31,7 +34,7 @@ license = "Apache-2.0"
 publish = false
 
 [features]
-default = ["client"]
+{default}
 # The async client (reqwest with rustls, tokio). Without it the crate is sans-IO: request
 # builders and response parsers for any HTTP stack.
 client = ["digest", "dep:futures-util", "dep:reqwest", "dep:tokio", "dep:tracing"]
@@ -43,6 +46,7 @@ http2 = ["client", "reqwest/http2"]
 # `client` turns it on; a sans-IO crate that only uses service accounts can leave it off.
 digest = ["dep:md-5", "dep:sha2"]
 
+{tag_features}
 [dependencies]
 base64 = "0.22"
 chrono = {{ version = "0.4.40", default-features = false, features = ["serde", "std"] }}
@@ -74,6 +78,8 @@ rustdoc-args = ["--cfg", "docsrs"]
         name = options.crate_name,
         version = options.crate_version,
         pattern_engines = pattern_engines(api),
+        default = features::manifest_default(options),
+        tag_features = features::manifest_entries(api),
     )
 }
 
@@ -138,30 +144,61 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         let lines = super::docs::trusted_lines(&text);
         quote! { #( #![cfg_attr(feature = "client", doc = #lines)] )* }
     });
+    let features_docs = features::docs_section(api, &options.crate_name, &options.crate_version);
+    let features_docs = (!features_docs.is_empty()).then(|| {
+        // A blank line first, to end the section before.
+        let lines =
+            std::iter::once(String::new()).chain(super::docs::trusted_lines(&features_docs));
+        quote! { #( #![doc = #lines] )* }
+    });
     let base_url = api.default_base_url.as_ref().map(|url| {
         quote! {
             /// The server the spec names, the default base URL for `build_request`.
             pub const DEFAULT_BASE_URL: &str = #url;
         }
     });
-    let error_alias = shared_error_body(api).map(|error_body| {
+    let error_alias = shared_error_body(api).map(|(error_body, gate)| {
+        let predicate = features::client_predicate(&gate);
         quote! {
             /// The error of every client call of this crate.
-            #[cfg(feature = "client")]
-            #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+            #[cfg(#predicate)]
+            #[cfg_attr(docsrs, doc(cfg(#predicate)))]
             pub type Error = runtime::Error<#error_body>;
+        }
+    });
+    let gated = features::any_gated(api);
+    let allow_broken_links = gated.then(|| {
+        quote! {
+            #![cfg_attr(
+                not(feature = "full"),
+                allow(
+                    rustdoc::broken_intra_doc_links,
+                    reason = "docs link items of other tags, which only some features compile"
+                )
+            )]
+        }
+    });
+    let allow_unused_patterns = gated.then(|| {
+        quote! {
+            #[cfg_attr(
+                not(feature = "full"),
+                allow(dead_code, reason = "the patterns of tags whose features are off go unused")
+            )]
         }
     });
     quote! {
         #crate_docs
         #client_docs
+        #features_docs
         #![cfg_attr(docsrs, feature(doc_cfg))]
+        #allow_broken_links
 
         #[rustfmt::skip]
         pub mod models;
         #[rustfmt::skip]
         pub mod operations;
         #[rustfmt::skip]
+        #allow_unused_patterns
         mod patterns;
         pub mod runtime;
 
@@ -195,15 +232,19 @@ fn client_example(api: &Api, crate_ident: &str) -> Option<String> {
         .iter()
         .filter(|operation| operation.deprecation.as_ref().is_none_or(|d| !d.deprecated))
         .chain(&api.operations)
-        .find(|operation| operation.pagination.is_some())?;
+        .filter(|operation| operation.pagination.is_some())
+        .min_by_key(|operation| operation.gate != Gate::Always)?;
     let (arguments, _) = example_arguments(operation);
+    let (gate_open, gate_close) = example_gate(operation);
     Some(format!(
         "# Calling Atlas\n\n\
          With the default `client` feature, [`Client`] sends any operation with authentication \
          (API keys over HTTP Digest, a service account, or a bearer token), timeouts, and \
-         retries of idempotent requests; list operations stream every item of every page:\n\n\
+         retries of idempotent requests; list operations stream every item of every page\
+         {needs}:\n\n\
          ```no_run\n\
          # async fn run() -> Result<(), Box<dyn std::error::Error>> {{\n\
+         {gate_open}\
          let client = {crate_ident}::Client::builder()\n    \
              .service_account(\"mdb_sa_id_...\", \"mdb_sa_sk_...\")\n    \
              .build()?;\n\
@@ -211,30 +252,58 @@ fn client_example(api: &Api, crate_ident: &str) -> Option<String> {
          while let Some(item) = items.try_next().await? {{\n    \
              println!(\"{{item:?}}\");\n\
          }}\n\
+         {gate_close}\
          # Ok(())\n\
          # }}\n\
          ```\n\n\
          Errors are [`Error`]: match on the variant, or ask for `status()` and `error_code()`.\n",
         fn_name = operation.fn_name,
         arguments = arguments.join(", "),
+        needs = example_needs(operation),
     ))
 }
 
-/// The error body all operations share, when they do.
-fn shared_error_body(api: &Api) -> Option<TokenStream> {
+/// Hidden doctest lines around an example's body: the operation it calls may sit behind its
+/// tag's feature, and the example must compile whatever the features (it then does nothing).
+fn example_gate(operation: &Operation) -> (String, String) {
+    match features::predicate_text(&operation.gate) {
+        Some(predicate) => (format!("# #[cfg({predicate})] {{\n"), "# }\n".to_owned()),
+        None => (String::new(), String::new()),
+    }
+}
+
+/// ` (with the `x` feature)` when the example's operation needs a tag's feature.
+fn example_needs(operation: &Operation) -> String {
+    match &operation.gate {
+        Gate::Always => String::new(),
+        Gate::AnyOf(features) => {
+            let names: Vec<String> = features.iter().map(|name| format!("`{name}`")).collect();
+            match names.as_slice() {
+                [single] => format!(" (with the {single} feature)"),
+                several => format!(" (with one of the features {})", several.join(", ")),
+            }
+        }
+    }
+}
+
+/// The error body all operations share, when they do, and the features it compiles under.
+fn shared_error_body(api: &Api) -> Option<(TokenStream, Gate)> {
     let first = api.operations.first()?;
     let shared = api
         .operations
         .iter()
         .all(|operation| operation.error_body == first.error_body);
     shared.then(|| match &first.error_body {
-        Some(ty @ crate::ir::TypeRef::Named(_)) => super::types::type_tokens(&api.types, ty),
-        _ => quote! { serde_json::Value },
+        Some(ty @ TypeRef::Named(id)) => (
+            super::types::type_tokens(&api.types, ty),
+            api.types.get(*id).gate.clone(),
+        ),
+        _ => (quote! { serde_json::Value }, Gate::Always),
     })
 }
 
-/// The first operation that is not deprecated, or the first one.
-/// The operation the crate docs show: a current read, when the spec has one.
+/// The operation the crate docs show: a current read, when the spec has one, and one that
+/// compiles whatever the features, when the spec has such.
 fn example_operation(api: &Api) -> Option<&Operation> {
     let current = |operation: &&Operation| {
         operation
@@ -245,7 +314,8 @@ fn example_operation(api: &Api) -> Option<&Operation> {
     api.operations
         .iter()
         .filter(current)
-        .find(|operation| operation.method == Method::Get && operation.body.is_none())
+        .filter(|operation| operation.method == Method::Get && operation.body.is_none())
+        .min_by_key(|operation| operation.gate != Gate::Always)
         .or_else(|| api.operations.iter().find(current))
         .or_else(|| api.operations.first())
 }
@@ -309,10 +379,13 @@ fn example(operation: &Operation, crate_ident: &str, has_base_url: bool) -> Stri
     let fence = if runnable { "```" } else { "```no_run" };
     let request_type = &operation.request_type;
     let arguments = arguments.join(", ");
+    let (gate_open, gate_close) = example_gate(operation);
+    let needs = example_needs(operation);
     format!(
         "# Example\n\n\
-         Build a request, send it with any HTTP client, and parse what comes back:\n\n\
+         Build a request, send it with any HTTP client, and parse what comes back{needs}:\n\n\
          {fence}\n\
+         {gate_open}\
          use {crate_ident}::operations::{request_type};\n\n\
          let operation = {request_type}::new({arguments});\n\
          let request = operation.build_request({base_url})?;\n\
@@ -326,6 +399,7 @@ fn example(operation: &Operation, crate_ident: &str, has_base_url: bool) -> Stri
              Ok(body) => println!(\"{{body:?}}\"),\n    \
              Err(error) => eprintln!(\"Atlas did not answer as documented: {{error}}\"),\n\
          }}\n\
+         {gate_close}\
          # Ok::<(), Box<dyn std::error::Error>>(())\n\
          ```\n"
     )
@@ -335,8 +409,12 @@ pub fn models_mod(api: &Api) -> TokenStream {
     let entries = api.types.iter().map(|(_, def)| {
         let module = format_ident!("{}", def.module_name);
         let name = format_ident!("{}", def.rust_name);
+        let module_cfg = features::cfg_attr(&def.gate);
+        let cfg = features::cfg_attrs(&def.gate);
         quote! {
+            #module_cfg
             mod #module;
+            #cfg
             pub use #module::#name;
         }
     });
@@ -356,11 +434,17 @@ pub fn operations_mod(api: &Api) -> TokenStream {
             .is_some_and(|d| d.deprecated)
             .then(|| quote! { #[allow(deprecated)] });
         let call = super::client::call_type_ident(operation);
+        let module_cfg = features::cfg_attr(&operation.gate);
+        let cfg = features::cfg_attrs(&operation.gate);
+        let client = features::client_predicate(&operation.gate);
         quote! {
+            #module_cfg
             mod #module;
+            #cfg
             #allow
             pub use #module::#name;
-            #[cfg(feature = "client")]
+            #[cfg(#client)]
+            #[cfg_attr(docsrs, doc(cfg(#client)))]
             #allow
             pub use #module::#call;
         }

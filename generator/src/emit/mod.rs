@@ -4,6 +4,7 @@ mod body;
 mod client;
 mod crate_root;
 pub mod docs;
+mod features;
 mod inline;
 mod one_of;
 mod operations;
@@ -13,6 +14,7 @@ mod types;
 
 use crate::Options;
 use crate::ir::{Api, TypeId};
+pub use features::check_default_features;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 

@@ -5,13 +5,14 @@
 
 mod bodies;
 mod composition;
+pub mod features;
 mod normalize;
 mod operations;
 mod parameters;
 mod schemas;
 
 use crate::diagnostics::{Diagnostic, JsonPointer, Sink};
-use crate::ir::{Api, SecurityScheme, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace};
+use crate::ir::{Api, Gate, SecurityScheme, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace};
 use crate::naming;
 use indexmap::IndexMap;
 use openapiv3::{OpenAPI, ReferenceOr};
@@ -26,7 +27,8 @@ pub fn lower(mut document: OpenAPI) -> Result<Api, Vec<Diagnostic>> {
     lowerer.lower_component_schemas();
     lowerer.check_alias_cycles();
     lowerer.promote_recursive_aliases();
-    let operations = lowerer.lower_operations();
+    let mut operations = lowerer.lower_operations();
+    let tag_features = lowerer.assign_tag_features(&mut operations);
     let security_schemes = lowerer.lower_security_schemes();
     if !lowerer.sink.is_empty() || !normalization_problems.is_empty() {
         // A schema normalisation refused is reported once, with the keyword that is wrong,
@@ -40,6 +42,7 @@ pub fn lower(mut document: OpenAPI) -> Result<Api, Vec<Diagnostic>> {
         problems.extend(normalization_problems);
         return Err(problems);
     }
+    let has_unreferenced_models = features::gate_models(&mut lowerer.types, &operations);
     Ok(Api {
         title: document.info.title.clone(),
         description: document.info.description.clone(),
@@ -48,6 +51,8 @@ pub fn lower(mut document: OpenAPI) -> Result<Api, Vec<Diagnostic>> {
         types: lowerer.types,
         operations,
         security_schemes,
+        tag_features,
+        has_unreferenced_models,
     })
 }
 
@@ -145,6 +150,7 @@ impl<'doc> Lowerer<'doc> {
             docs: None,
             deprecated: false,
             kind: TypeKind::Alias(TypeRef::Any),
+            gate: Gate::Always,
         }))
     }
 

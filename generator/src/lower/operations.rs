@@ -4,7 +4,7 @@
 use super::Lowerer;
 use crate::diagnostics::JsonPointer;
 use crate::ir::{
-    Deprecation, Method, Operation, Pagination, Parameter, ParameterLocation, ParameterType,
+    Deprecation, Gate, Method, Operation, Pagination, Parameter, ParameterLocation, ParameterType,
     Replacement, ReplacementItems, SuccessResponse, TypeKind, TypeRef,
 };
 use crate::naming;
@@ -118,6 +118,8 @@ impl Lowerer<'_> {
             summary: operation.summary.clone(),
             description: operation.description.clone(),
             tags: operation.tags.clone(),
+            // Set once every operation is known: feature names must not collide.
+            gate: Gate::Always,
             reference_url: operation
                 .external_docs
                 .as_ref()
