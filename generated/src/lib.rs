@@ -86,6 +86,8 @@ pub mod models;
 pub mod operations;
 #[rustfmt::skip]
 mod patterns;
+#[rustfmt::skip]
+mod rules;
 pub mod runtime;
 /// The `chrono` crate of the models' dates and timestamps.
 pub use chrono;

@@ -8,6 +8,7 @@ mod composition;
 mod normalize;
 mod operations;
 mod parameters;
+mod rules;
 mod schemas;
 
 use crate::diagnostics::{Diagnostic, JsonPointer, Sink};
@@ -26,7 +27,7 @@ pub fn lower(mut document: OpenAPI) -> Result<Api, Vec<Diagnostic>> {
     lowerer.lower_component_schemas();
     lowerer.check_alias_cycles();
     lowerer.promote_recursive_aliases();
-    let operations = lowerer.lower_operations();
+    let mut operations = lowerer.lower_operations();
     let security_schemes = lowerer.lower_security_schemes();
     if !lowerer.sink.is_empty() || !normalization_problems.is_empty() {
         // A schema normalisation refused is reported once, with the keyword that is wrong,
@@ -40,6 +41,7 @@ pub fn lower(mut document: OpenAPI) -> Result<Api, Vec<Diagnostic>> {
         problems.extend(normalization_problems);
         return Err(problems);
     }
+    let parameter_rules = rules::share_rules(&mut operations);
     Ok(Api {
         title: document.info.title.clone(),
         description: document.info.description.clone(),
@@ -48,6 +50,7 @@ pub fn lower(mut document: OpenAPI) -> Result<Api, Vec<Diagnostic>> {
         types: lowerer.types,
         operations,
         security_schemes,
+        parameter_rules,
     })
 }
 
