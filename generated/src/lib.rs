@@ -121,6 +121,8 @@ pub mod operations;
     allow(dead_code, reason = "the patterns of tags whose features are off go unused")
 )]
 mod patterns;
+#[rustfmt::skip]
+mod rules;
 pub mod runtime;
 /// The `chrono` crate of the models' dates and timestamps.
 pub use chrono;

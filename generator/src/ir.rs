@@ -25,6 +25,8 @@ pub struct Api {
     /// Whether some model is reached by no operation: those compile under
     /// [`UNREFERENCED_MODELS_FEATURE`] only, so that a crate built for a few tags skips them.
     pub has_unreferenced_models: bool,
+    /// Every distinct set of parameter rules, once, however many operations check it.
+    pub parameter_rules: Vec<SharedRules>,
 }
 
 /// The Cargo feature of the models that no operation reaches.
@@ -64,6 +66,16 @@ impl Gate {
             Gate::AnyOf(features) => features.iter().any(|name| name == feature),
         }
     }
+}
+
+/// The rules of parameters that have the same name, location and constraints in every
+/// operation that has them (`groupId`, say): `src/rules.rs` holds them once.
+#[derive(Debug, Clone)]
+pub struct SharedRules {
+    /// The constant's name, e.g. `GROUP_ID`.
+    pub name: String,
+    /// The first parameter with these rules.
+    pub parameter: Parameter,
 }
 
 /// Index of a type in the `TypeSpace`.
@@ -494,6 +506,28 @@ pub struct Parameter {
     pub switches_envelope: bool,
     /// Set for array parameters: `ty` and `constraints` are then those of each item.
     pub list: Option<ListStyle>,
+    /// The name of its rules among [`Api::parameter_rules`], when the builder checks it.
+    pub rules: Option<String>,
+}
+
+impl Parameter {
+    /// Whether the builder checks the parameter: it has rules in the spec, or it is a string
+    /// path segment, which the runtime never lets be empty, `.` or `..` (that would address
+    /// another resource), and names the parameter when it refuses one.
+    pub fn is_checked(&self) -> bool {
+        !self.constraints.is_empty()
+            || (self.location == ParameterLocation::Path
+                && self.ty == ParameterType::String
+                && self.list.is_none())
+    }
+
+    /// Whether two parameters are checked by the same rules, under the same names.
+    pub fn same_rules(&self, other: &Parameter) -> bool {
+        self.wire_name == other.wire_name
+            && self.rust_name == other.rust_name
+            && self.location == other.location
+            && self.constraints == other.constraints
+    }
 }
 
 /// How an array parameter travels.
@@ -534,11 +568,14 @@ pub struct Pattern {
     pub engine: PatternEngine,
 }
 
-/// Which regular-expression engine a pattern needs. Most patterns run on a small,
-/// linear-time engine; look-around (which ECMA-262, the dialect of OpenAPI patterns, has)
-/// needs a backtracking one, and only specs that use it pay for that dependency.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// What runs a pattern. Most patterns are simple enough to compile into steps the runtime
+/// matches without any engine; the rest run on a small, linear-time engine; look-around
+/// (which ECMA-262, the dialect of OpenAPI patterns, has) needs a backtracking one. A crate
+/// depends only on the engines its patterns need.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum PatternEngine {
+    /// The runtime's `Matcher`, with the steps the generator compiled.
+    Compiled(crate::matcher::Matcher),
     /// `regex-lite`.
     Linear,
     /// `fancy-regex`.
@@ -570,11 +607,9 @@ impl Api {
         })
     }
 
-    /// Whether any pattern needs the given engine.
-    pub fn uses_pattern_engine(&self, engine: PatternEngine) -> bool {
-        self.patterns()
-            .iter()
-            .any(|pattern| pattern.engine == engine)
+    /// Whether any pattern runs on an engine that `uses` picks out.
+    pub fn uses_pattern_engine(&self, uses: impl Fn(&PatternEngine) -> bool) -> bool {
+        self.patterns().iter().any(|pattern| uses(&pattern.engine))
     }
 }
 

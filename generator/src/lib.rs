@@ -20,6 +20,7 @@ pub mod format;
 pub mod ir;
 pub mod load;
 pub mod lower;
+pub mod matcher;
 pub mod naming;
 pub mod path_template;
 
@@ -214,12 +215,14 @@ const RUNTIME_FILES: &[(&str, &str)] = &[
     runtime_file!("auth/hash.rs"),
     runtime_file!("auth/mod.rs"),
     runtime_file!("auth/token.rs"),
+    runtime_file!("base_url.rs"),
     runtime_file!("client/auth.rs"),
     runtime_file!("client/call.rs"),
     runtime_file!("client/error.rs"),
     runtime_file!("client/mod.rs"),
     runtime_file!("client/pager.rs"),
     runtime_file!("client/retry.rs"),
+    runtime_file!("matcher.rs"),
     runtime_file!("mod.rs"),
     runtime_file!("object.rs"),
     runtime_file!("operation.rs"),

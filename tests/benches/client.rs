@@ -1,7 +1,12 @@
 //! Client benchmarks, each beside a baseline measured in the same run:
 //!
-//! - decoding a 500-snapshot page into the typed model vs into `serde_json::Value`;
-//! - building a validated request vs formatting the same `http::Request` by hand;
+//! - decoding a 500-snapshot page of our own (`client/snapshot_page.rs`: unknown fields,
+//!   unknown enum values) into the generated model vs into a hand-written
+//!   `#[derive(Deserialize)]` mirror of the same shape, and vs `serde_json::Value`;
+//! - building a validated request (from the base URL's text, and from a base URL parsed
+//!   once, as the client does) vs formatting the same `http::Request` by hand;
+//! - checking the two path parameters' patterns: the compiled steps the crate runs vs
+//!   `regex-lite`, the engine they replace;
 //! - listing 10,000 snapshots through the client's stream from the local server vs fetching
 //!   the same pages with bare reqwest into `serde_json::Value`.
 //!
@@ -9,42 +14,34 @@
 
 #![allow(deprecated)] // The legacy operation is deprecated by Atlas; it is the richest model.
 
+#[path = "client/snapshot_page.rs"]
+mod snapshot_page;
+
 use atlas_snapshots::models::{ListLegacySnapshotsCompleted, PaginatedSnapshotView};
 use atlas_snapshots::operations::ListLegacySnapshotsRequest;
+use atlas_snapshots::runtime::BaseUrl;
 use atlas_snapshots::{Client, Credentials};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use integration_tests::atlas_server::{AtlasServer, Dataset, ServerConfig};
-use integration_tests::committed_spec_json;
 use std::hint::black_box;
 
 const GROUP: &str = "32b6e34b3d91647abb20e7b8";
 const CLUSTER: &str = "Cluster0";
 
-/// The seed's legacy snapshot example, 500 times with distinct ids.
-fn page_of_500() -> Vec<u8> {
-    let spec = committed_spec_json();
-    let example = &spec["paths"]["/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/snapshots"]
-        ["get"]["responses"]["200"]["content"]["application/vnd.atlas.2023-01-01+json"]["example"];
-    let template = example["results"][0].clone();
-    let results: Vec<serde_json::Value> = (0..500)
-        .map(|index| {
-            let mut item = template.clone();
-            item["id"] = format!("{index:024x}").into();
-            item
-        })
-        .collect();
-    serde_json::to_vec(
-        &serde_json::json!({"links": example["links"], "results": results, "totalCount": 500}),
-    )
-    .unwrap()
-}
-
 fn decode(c: &mut Criterion) {
-    let body = page_of_500();
+    let body = snapshot_page::page_of_500();
+    // Both decoders read the whole page, unknown values included, before they are timed.
+    let typed: PaginatedSnapshotView = serde_json::from_slice(&body).unwrap();
+    let mirrored: snapshot_page::SnapshotPage = serde_json::from_slice(&body).unwrap();
+    assert_eq!(typed.results.map(|r| r.len()), Some(500));
+    assert_eq!(mirrored.results.map(|r| r.len()), Some(500));
     let mut group = c.benchmark_group("decode a 500-snapshot page");
     group.throughput(Throughput::Bytes(body.len() as u64));
     group.bench_function("typed PaginatedSnapshotView", |b| {
         b.iter(|| serde_json::from_slice::<PaginatedSnapshotView>(black_box(&body)).unwrap())
+    });
+    group.bench_function("baseline: hand-written derive of the same shape", |b| {
+        b.iter(|| serde_json::from_slice::<snapshot_page::SnapshotPage>(black_box(&body)).unwrap())
     });
     group.bench_function("baseline: serde_json::Value", |b| {
         b.iter(|| serde_json::from_slice::<serde_json::Value>(black_box(&body)).unwrap())
@@ -53,16 +50,23 @@ fn decode(c: &mut Criterion) {
 }
 
 fn build(c: &mut Criterion) {
+    let base_url: BaseUrl = "https://cloud.mongodb.com".parse().unwrap();
+    let request = || {
+        ListLegacySnapshotsRequest::new(black_box(GROUP), black_box(CLUSTER))
+            .items_per_page(100)
+            .page_num(2)
+            .completed(ListLegacySnapshotsCompleted::All)
+    };
     let mut group = c.benchmark_group("build a request");
     group.bench_function("validated ListLegacySnapshotsRequest", |b| {
         b.iter(|| {
-            ListLegacySnapshotsRequest::new(black_box(GROUP), black_box(CLUSTER))
-                .items_per_page(100)
-                .page_num(2)
-                .completed(ListLegacySnapshotsCompleted::All)
+            request()
                 .build_request("https://cloud.mongodb.com")
                 .unwrap()
         })
+    });
+    group.bench_function("validated, base URL parsed once (as the client)", |b| {
+        b.iter(|| request().build_request_at(black_box(&base_url)).unwrap())
     });
     group.bench_function("baseline: format! and http::Request::builder", |b| {
         b.iter(|| {
@@ -77,6 +81,21 @@ fn build(c: &mut Criterion) {
                 .header("accept", "application/vnd.atlas.2023-01-01+json")
                 .body(Vec::<u8>::new())
                 .unwrap()
+        })
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("check the path parameters' patterns");
+    group.bench_function("compiled steps (validate)", |b| {
+        b.iter(|| request().validate().unwrap())
+    });
+    let object_id = regex_lite::Regex::new("^([a-f0-9]{24})$").unwrap();
+    let name = regex_lite::Regex::new("^[a-zA-Z0-9][a-zA-Z0-9-]*$").unwrap();
+    group.bench_function("baseline: the same request, patterns on regex-lite", |b| {
+        b.iter(|| {
+            let request = request();
+            assert!(object_id.is_match(request.get_group_id()));
+            assert!(name.is_match(request.get_cluster_name()));
         })
     });
     group.finish();

@@ -112,15 +112,15 @@ impl GetSharedClusterBackupRequest {
     pub fn validate(&self) -> Result<(), crate::runtime::ParameterError> {
         {
             let value = &self.group_id;
-            GROUP_ID_RULES.check_str(value)?;
+            crate::rules::GROUP_ID.check_str(value)?;
         }
         {
             let value = &self.cluster_name;
-            CLUSTER_NAME_RULES.check_str(value)?;
+            crate::rules::CLUSTER_NAME.check_str(value)?;
         }
         {
             let value = &self.snapshot_id;
-            SNAPSHOT_ID_RULES.check_str(value)?;
+            crate::rules::SNAPSHOT_ID.check_str(value)?;
         }
         Ok(())
     }
@@ -135,32 +135,46 @@ impl GetSharedClusterBackupRequest {
         &self,
         base_url: &str,
     ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+        self.build_request_at(&crate::runtime::BaseUrl::parse(base_url)?)
+    }
+    /// [`Self::build_request`] against a base URL parsed once, for callers that send
+    /// many requests (the client does).
+    ///
+    /// # Errors
+    ///
+    /// A parameter that breaks a rule of the spec.
+    #[inline]
+    pub fn build_request_at(
+        &self,
+        base_url: &crate::runtime::BaseUrl,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         self.validate()?;
-        let path = [
-            "/api/atlas/v1.0/groups/",
-            &crate::runtime::encode_path_segment(&self.group_id),
-            "/clusters/",
-            &crate::runtime::encode_path_segment(&self.cluster_name),
-            "/backup/tenant/snapshots/",
-            &crate::runtime::encode_path_segment(&self.snapshot_id),
-        ]
-            .concat();
-        let mut query = crate::runtime::Query::new();
+        let mut target = crate::runtime::RequestTarget::new(base_url);
+        target.path("/api/atlas/v1.0/groups/");
+        target.path_segment(&self.group_id);
+        target.path("/clusters/");
+        target.path_segment(&self.cluster_name);
+        target.path("/backup/tenant/snapshots/");
+        target.path_segment(&self.snapshot_id);
         if let Some(value) = &self.envelope {
-            query.push("envelope", value);
+            target.push_bool("envelope", *value);
         }
         if let Some(value) = &self.pretty {
-            query.push("pretty", value);
+            target.push_bool("pretty", *value);
         }
         let headers = crate::runtime::Headers::new();
         let body = None;
-        crate::runtime::build_request(
+        crate::runtime::finish_request(
             Self::METHOD,
             base_url,
-            &path,
-            &query,
+            target,
             &headers,
-            Some("application/json"),
+            {
+                const ACCEPT: http::HeaderValue = http::HeaderValue::from_static(
+                    "application/json",
+                );
+                Some(ACCEPT)
+            },
             body,
         )
     }
@@ -199,6 +213,13 @@ impl crate::runtime::Operation for GetSharedClusterBackupRequest {
         base_url: &str,
     ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         Self::build_request(self, base_url)
+    }
+    #[inline]
+    fn build_request_at(
+        &self,
+        base_url: &crate::runtime::BaseUrl,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+        Self::build_request_at(self, base_url)
     }
     fn parse_response<B: AsRef<[u8]>>(
         &self,
@@ -262,48 +283,3 @@ impl crate::runtime::Client {
         )
     }
 }
-const GROUP_ID_RULES: crate::runtime::Rules = crate::runtime::Rules {
-    parameter: crate::runtime::ParameterName {
-        wire: "groupId",
-        rust: "group_id",
-        location: crate::runtime::ParameterLocation::Path,
-    },
-    pattern: Some(crate::runtime::Pattern {
-        source: "^([a-f0-9]{24})$",
-        matches: crate::patterns::matches_0,
-    }),
-    min_length: Some(24),
-    max_length: Some(24),
-    minimum: None,
-    maximum: None,
-};
-const CLUSTER_NAME_RULES: crate::runtime::Rules = crate::runtime::Rules {
-    parameter: crate::runtime::ParameterName {
-        wire: "clusterName",
-        rust: "cluster_name",
-        location: crate::runtime::ParameterLocation::Path,
-    },
-    pattern: Some(crate::runtime::Pattern {
-        source: "^[a-zA-Z0-9][a-zA-Z0-9-]*$",
-        matches: crate::patterns::matches_1,
-    }),
-    min_length: None,
-    max_length: None,
-    minimum: None,
-    maximum: None,
-};
-const SNAPSHOT_ID_RULES: crate::runtime::Rules = crate::runtime::Rules {
-    parameter: crate::runtime::ParameterName {
-        wire: "snapshotId",
-        rust: "snapshot_id",
-        location: crate::runtime::ParameterLocation::Path,
-    },
-    pattern: Some(crate::runtime::Pattern {
-        source: "^([a-f0-9]{24})$",
-        matches: crate::patterns::matches_0,
-    }),
-    min_length: None,
-    max_length: None,
-    minimum: None,
-    maximum: None,
-};

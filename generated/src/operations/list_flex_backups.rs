@@ -155,17 +155,17 @@ impl ListFlexBackupsRequest {
     pub fn validate(&self) -> Result<(), crate::runtime::ParameterError> {
         {
             let value = &self.group_id;
-            GROUP_ID_RULES.check_str(value)?;
+            crate::rules::GROUP_ID.check_str(value)?;
         }
         {
             let value = &self.name;
-            NAME_RULES.check_str(value)?;
+            crate::rules::NAME.check_str(value)?;
         }
         if let Some(value) = &self.items_per_page {
-            ITEMS_PER_PAGE_RULES.check_integer(i64::from(*value))?;
+            crate::rules::ITEMS_PER_PAGE.check_integer(i64::from(*value))?;
         }
         if let Some(value) = &self.page_num {
-            PAGE_NUM_RULES.check_integer(i64::from(*value))?;
+            crate::rules::PAGE_NUM.check_integer(i64::from(*value))?;
         }
         Ok(())
     }
@@ -180,40 +180,54 @@ impl ListFlexBackupsRequest {
         &self,
         base_url: &str,
     ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+        self.build_request_at(&crate::runtime::BaseUrl::parse(base_url)?)
+    }
+    /// [`Self::build_request`] against a base URL parsed once, for callers that send
+    /// many requests (the client does).
+    ///
+    /// # Errors
+    ///
+    /// A parameter that breaks a rule of the spec.
+    #[inline]
+    pub fn build_request_at(
+        &self,
+        base_url: &crate::runtime::BaseUrl,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         self.validate()?;
-        let path = [
-            "/api/atlas/v2/groups/",
-            &crate::runtime::encode_path_segment(&self.group_id),
-            "/flexClusters/",
-            &crate::runtime::encode_path_segment(&self.name),
-            "/backup/snapshots",
-        ]
-            .concat();
-        let mut query = crate::runtime::Query::new();
+        let mut target = crate::runtime::RequestTarget::new(base_url);
+        target.path("/api/atlas/v2/groups/");
+        target.path_segment(&self.group_id);
+        target.path("/flexClusters/");
+        target.path_segment(&self.name);
+        target.path("/backup/snapshots");
         if let Some(value) = &self.envelope {
-            query.push("envelope", value);
+            target.push_bool("envelope", *value);
         }
         if let Some(value) = &self.pretty {
-            query.push("pretty", value);
+            target.push_bool("pretty", *value);
         }
         if let Some(value) = &self.include_count {
-            query.push("includeCount", value);
+            target.push_bool("includeCount", *value);
         }
         if let Some(value) = &self.items_per_page {
-            query.push("itemsPerPage", value);
+            target.push_integer("itemsPerPage", i64::from(*value));
         }
         if let Some(value) = &self.page_num {
-            query.push("pageNum", value);
+            target.push_integer("pageNum", i64::from(*value));
         }
         let headers = crate::runtime::Headers::new();
         let body = None;
-        crate::runtime::build_request(
+        crate::runtime::finish_request(
             Self::METHOD,
             base_url,
-            &path,
-            &query,
+            target,
             &headers,
-            Some("application/vnd.atlas.2024-11-13+json"),
+            {
+                const ACCEPT: http::HeaderValue = http::HeaderValue::from_static(
+                    "application/vnd.atlas.2024-11-13+json",
+                );
+                Some(ACCEPT)
+            },
             body,
         )
     }
@@ -251,6 +265,13 @@ impl crate::runtime::Operation for ListFlexBackupsRequest {
         base_url: &str,
     ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
         Self::build_request(self, base_url)
+    }
+    #[inline]
+    fn build_request_at(
+        &self,
+        base_url: &crate::runtime::BaseUrl,
+    ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
+        Self::build_request_at(self, base_url)
     }
     fn parse_response<B: AsRef<[u8]>>(
         &self,
@@ -356,57 +377,3 @@ impl crate::runtime::Client {
         )
     }
 }
-const GROUP_ID_RULES: crate::runtime::Rules = crate::runtime::Rules {
-    parameter: crate::runtime::ParameterName {
-        wire: "groupId",
-        rust: "group_id",
-        location: crate::runtime::ParameterLocation::Path,
-    },
-    pattern: Some(crate::runtime::Pattern {
-        source: "^([a-f0-9]{24})$",
-        matches: crate::patterns::matches_0,
-    }),
-    min_length: Some(24),
-    max_length: Some(24),
-    minimum: None,
-    maximum: None,
-};
-const NAME_RULES: crate::runtime::Rules = crate::runtime::Rules {
-    parameter: crate::runtime::ParameterName {
-        wire: "name",
-        rust: "name",
-        location: crate::runtime::ParameterLocation::Path,
-    },
-    pattern: Some(crate::runtime::Pattern {
-        source: "^[a-zA-Z0-9][a-zA-Z0-9-]*$",
-        matches: crate::patterns::matches_1,
-    }),
-    min_length: None,
-    max_length: None,
-    minimum: None,
-    maximum: None,
-};
-const ITEMS_PER_PAGE_RULES: crate::runtime::Rules = crate::runtime::Rules {
-    parameter: crate::runtime::ParameterName {
-        wire: "itemsPerPage",
-        rust: "items_per_page",
-        location: crate::runtime::ParameterLocation::Query,
-    },
-    pattern: None,
-    min_length: None,
-    max_length: None,
-    minimum: Some(1),
-    maximum: Some(500),
-};
-const PAGE_NUM_RULES: crate::runtime::Rules = crate::runtime::Rules {
-    parameter: crate::runtime::ParameterName {
-        wire: "pageNum",
-        rust: "page_num",
-        location: crate::runtime::ParameterLocation::Query,
-    },
-    pattern: None,
-    min_length: None,
-    max_length: None,
-    minimum: Some(1),
-    maximum: None,
-};

@@ -6,9 +6,11 @@
 //! generates into another folder builds on its own.
 
 pub mod auth;
+mod base_url;
 #[cfg(feature = "client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub mod client;
+mod matcher;
 mod object;
 mod operation;
 mod request;
@@ -18,6 +20,7 @@ mod string_enum;
 mod validation;
 
 pub use auth::Secret;
+pub use base_url::BaseUrl;
 #[cfg(feature = "client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub use client::{AuthError, ConfigError, RequestContext};
@@ -37,11 +40,13 @@ pub use validation::{ParameterError, ParameterLocation, ParameterName, Rule};
 // (and crates generated into other folders) reach it, hidden so that the docs show what a
 // user works with.
 #[doc(hidden)]
+pub use matcher::{CharSet, Matcher, Step};
+#[doc(hidden)]
 pub use object::{
     FieldIndex, FieldOrKey, FieldOrKeySeed, FromObject, deserialize_object, required, skip_value,
 };
 #[doc(hidden)]
-pub use request::{Headers, Query, build_request, json_body};
+pub use request::{Headers, Query, RequestTarget, build_request, finish_request, json_body};
 #[doc(hidden)]
 pub use response::{
     ResponseSpec, parse_empty_response, parse_json_response, parse_optional_json_response,

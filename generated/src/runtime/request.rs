@@ -1,9 +1,10 @@
 //! Building `http::Request`s: base URL, percent-encoded path, query, headers.
 
+use super::base_url::BaseUrl;
 use super::validation::ParameterError;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use std::borrow::Cow;
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 /// Everything but RFC 3986's unreserved characters, so a value stays within its path segment.
 const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -28,12 +29,15 @@ const PATH_SEGMENT_RULE: &str =
     "a path parameter must not be empty, `.` or `..`: the request would address another resource";
 
 /// `.` or `..`, also percent-encoded: URL parsers treat `%2e` as a dot in these segments.
-fn is_dot_segment(segment: &str) -> bool {
-    let lower = segment.to_ascii_lowercase();
-    matches!(
-        lower.as_str(),
-        "." | "%2e" | ".." | ".%2e" | "%2e." | "%2e%2e"
-    )
+fn is_dot_segment(segment: &[u8]) -> bool {
+    let dot = |text: &[u8]| text == b"." || text.eq_ignore_ascii_case(b"%2e");
+    match segment.len() {
+        1 | 3 => dot(segment),
+        2 | 4 | 6 => {
+            (1..segment.len()).any(|split| dot(&segment[..split]) && dot(&segment[split..]))
+        }
+        _ => false,
+    }
 }
 
 /// The last line of defence, whatever built the path: every segment after the leading `/`
@@ -45,19 +49,22 @@ fn check_path(path: &str) -> Result<(), BuildError> {
     if rest.is_empty() {
         return Ok(());
     }
+    // Bytes, not `str::split`: paths are short, and a plain loop beats a search per segment.
     match rest
-        .split('/')
+        .as_bytes()
+        .split(|&byte| byte == b'/')
         .find(|segment| segment.is_empty() || is_dot_segment(segment))
     {
         Some(segment) => Err(BuildError::InvalidPath {
             path: path.to_owned(),
-            segment: segment.to_owned(),
+            segment: String::from_utf8_lossy(segment).into_owned(),
         }),
         None => Ok(()),
     }
 }
 
-/// Query parameters in the order the spec lists them.
+/// Query parameters in the order the spec lists them, for [`build_request`]; generated
+/// operations write theirs straight into a [`RequestTarget`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Query {
     pairs: Vec<(&'static str, String)>,
@@ -77,16 +84,181 @@ impl Query {
     pub fn push_joined<T: fmt::Display>(&mut self, name: &'static str, values: &[T]) {
         self.pairs.push((name, join(values)));
     }
+}
 
-    fn encode(&self) -> Option<String> {
-        if self.pairs.is_empty() {
-            return None;
+/// The path and query of one request, written once into one buffer: the base URL's prefix,
+/// the operation's path with each parameter percent-encoded in place, then the query,
+/// form-encoded in place. No piece gets a `String` of its own.
+#[derive(Debug, Clone)]
+pub struct RequestTarget {
+    buffer: String,
+    /// Where the operation's path starts, after the base URL's prefix.
+    path_start: usize,
+    /// Where the `?` is, once a query parameter was written.
+    query_start: Option<usize>,
+}
+
+impl RequestTarget {
+    /// Room for typical paths and queries, so the buffer grows at most once.
+    const TYPICAL_LENGTH: usize = 192;
+
+    pub fn new(base_url: &BaseUrl) -> Self {
+        let prefix = base_url.prefix();
+        let mut buffer = String::with_capacity(prefix.len() + Self::TYPICAL_LENGTH);
+        buffer.push_str(prefix);
+        Self {
+            path_start: buffer.len(),
+            buffer,
+            query_start: None,
         }
-        let mut serializer = form_urlencoded::Serializer::new(String::new());
-        for (name, value) in &self.pairs {
-            serializer.append_pair(name, value);
+    }
+
+    /// Appends a piece of the path as is: the operation's literal text.
+    pub fn path(&mut self, text: &str) {
+        debug_assert!(
+            self.query_start.is_none(),
+            "the path comes before the query"
+        );
+        self.buffer.push_str(text);
+    }
+
+    /// Appends a path parameter, percent-encoded so that it stays one segment.
+    pub fn path_segment(&mut self, value: &str) {
+        debug_assert!(
+            self.query_start.is_none(),
+            "the path comes before the query"
+        );
+        push_path_encoded(&mut self.buffer, value);
+    }
+
+    /// Appends a path parameter that is not a string (an integer, an enum), percent-encoded.
+    pub fn path_segment_display(&mut self, value: &impl fmt::Display) {
+        debug_assert!(
+            self.query_start.is_none(),
+            "the path comes before the query"
+        );
+        // Writing into a `String` cannot fail.
+        let _ = write!(PathSegmentWriter(&mut self.buffer), "{value}");
+    }
+
+    /// Adds a query parameter in wire form: booleans as `true`/`false`, enums as their wire
+    /// value. The typed `push_*` methods below say the same without the formatter.
+    pub fn push(&mut self, name: &str, value: &impl fmt::Display) {
+        self.query_name(name);
+        let _ = write!(FormWriter(&mut self.buffer), "{value}");
+    }
+
+    /// Adds a string query parameter (or an enum's wire value).
+    pub fn push_str(&mut self, name: &str, value: &str) {
+        self.query_name(name);
+        push_form_encoded(&mut self.buffer, value);
+    }
+
+    /// Adds an integer query parameter.
+    pub fn push_integer(&mut self, name: &str, value: i64) {
+        self.query_name(name);
+        push_decimal(&mut self.buffer, value);
+    }
+
+    /// Adds a boolean query parameter, as `true` or `false`.
+    pub fn push_bool(&mut self, name: &str, value: bool) {
+        self.query_name(name);
+        self.buffer.push_str(if value { "true" } else { "false" });
+    }
+
+    /// Adds an array query parameter as one comma-separated value (`explode: false`).
+    pub fn push_joined<T: fmt::Display>(&mut self, name: &str, values: &[T]) {
+        self.query_name(name);
+        for (index, value) in values.iter().enumerate() {
+            if index > 0 {
+                // The comma, form-encoded as when the joined value was encoded whole.
+                self.buffer.push_str("%2C");
+            }
+            let _ = write!(FormWriter(&mut self.buffer), "{value}");
         }
-        Some(serializer.finish())
+    }
+
+    fn query_name(&mut self, name: &str) {
+        if self.query_start.is_none() {
+            self.query_start = Some(self.buffer.len());
+            self.buffer.push('?');
+        } else {
+            self.buffer.push('&');
+        }
+        push_form_encoded(&mut self.buffer, name);
+        self.buffer.push('=');
+    }
+
+    /// The operation's path, without the base URL's prefix and the query.
+    fn operation_path(&self) -> &str {
+        let end = self.query_start.unwrap_or(self.buffer.len());
+        &self.buffer[self.path_start..end]
+    }
+}
+
+/// Appends `text` percent-encoded as [`encode_path_segment`] does. Most values (ids, names)
+/// need no encoding and are copied whole.
+fn push_path_encoded(buffer: &mut String, text: &str) {
+    if text
+        .bytes()
+        .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~'))
+    {
+        buffer.push_str(text);
+    } else {
+        buffer.extend(utf8_percent_encode(text, PATH_SEGMENT));
+    }
+}
+
+/// Appends `text` form-encoded (`application/x-www-form-urlencoded`), as query names and
+/// values are. Most need no encoding and are copied whole.
+fn push_form_encoded(buffer: &mut String, text: &str) {
+    if text
+        .bytes()
+        .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'*'))
+    {
+        buffer.push_str(text);
+    } else {
+        buffer.extend(form_urlencoded::byte_serialize(text.as_bytes()));
+    }
+}
+
+/// Appends `value` in decimal, without the formatter's machinery.
+fn push_decimal(buffer: &mut String, value: i64) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    let mut rest = value.unsigned_abs();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    if value < 0 {
+        buffer.push('-');
+    }
+    // ASCII digits: always UTF-8.
+    buffer.push_str(std::str::from_utf8(&digits[start..]).unwrap_or_default());
+}
+
+/// Percent-encodes what is written, as [`encode_path_segment`] does.
+struct PathSegmentWriter<'a>(&'a mut String);
+
+impl fmt::Write for PathSegmentWriter<'_> {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        push_path_encoded(self.0, text);
+        Ok(())
+    }
+}
+
+/// Form-encodes what is written, as query values are.
+struct FormWriter<'a>(&'a mut String);
+
+impl fmt::Write for FormWriter<'_> {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        push_form_encoded(self.0, text);
+        Ok(())
     }
 }
 
@@ -218,70 +390,118 @@ pub fn build_request(
     accept: Option<&str>,
     body: Option<JsonBody>,
 ) -> Result<http::Request<Vec<u8>>, BuildError> {
-    let base = validate_base_url(base_url)?;
-    check_path(path)?;
-    let mut uri = format!("{}{}", base, path);
-    if let Some(query) = query.encode() {
-        uri.push('?');
-        uri.push_str(&query);
+    let base_url = BaseUrl::parse(base_url)?;
+    let mut target = RequestTarget::new(&base_url);
+    target.path(path);
+    for (name, value) in &query.pairs {
+        target.push_str(name, value);
     }
-    let mut builder = http::Request::builder().method(method).uri(&uri);
-    if let Some(accept) = accept {
-        builder = builder.header(http::header::ACCEPT, accept);
-    }
-    for (name, value) in &headers.pairs {
-        let value =
-            http::HeaderValue::from_str(value).map_err(|error| BuildError::InvalidHeader {
-                name,
-                reason: error.to_string(),
-            })?;
-        builder = builder.header(*name, value);
-    }
-    let bytes = match body {
-        Some(body) => {
-            builder = builder.header(http::header::CONTENT_TYPE, body.content_type);
-            body.bytes
-        }
-        None => Vec::new(),
-    };
-    builder
-        .body(bytes)
-        .map_err(|error| BuildError::InvalidBaseUrl {
-            base_url: base_url.to_owned(),
+    let accept = accept
+        .map(http::HeaderValue::from_str)
+        .transpose()
+        .map_err(|error| BuildError::InvalidHeader {
+            name: "accept",
             reason: error.to_string(),
-        })
+        })?;
+    finish_request(method, &base_url, target, headers, accept, body)
 }
 
-/// The base URL without its trailing slash, once it is known to be usable.
-fn validate_base_url(base_url: &str) -> Result<&str, BuildError> {
-    let invalid = |reason: &str| BuildError::InvalidBaseUrl {
-        base_url: base_url.to_owned(),
-        reason: reason.to_owned(),
+/// Assembles the request from its written target, with `Accept` set to the media type the
+/// operation documents for its success response (a constant of the generated code), and the
+/// body if any.
+///
+/// A path with an empty, `.` or `..` segment is refused ([`BuildError::InvalidPath`]):
+/// however the path was built, the request never reaches another resource than its own.
+pub fn finish_request(
+    method: http::Method,
+    base_url: &BaseUrl,
+    target: RequestTarget,
+    headers: &Headers,
+    accept: Option<http::HeaderValue>,
+    body: Option<JsonBody>,
+) -> Result<http::Request<Vec<u8>>, BuildError> {
+    check_path(target.operation_path())?;
+    let uri = base_url.uri(target.buffer)?;
+    let (content_type, bytes) = match body {
+        Some(body) => (Some(body.content_type), body.bytes),
+        None => (None, Vec::new()),
     };
-    let uri: http::Uri = base_url
-        .parse()
-        .map_err(|error: http::uri::InvalidUri| invalid(&error.to_string()))?;
-    match uri.scheme_str() {
-        Some("http" | "https") => {}
-        Some(_) => return Err(invalid("the scheme must be http or https")),
-        None => {
-            return Err(invalid(
-                "it must be absolute, such as https://cloud.mongodb.com",
-            ));
-        }
+    let mut request = http::Request::new(bytes);
+    *request.method_mut() = method;
+    *request.uri_mut() = uri;
+    let map = request.headers_mut();
+    if let Some(accept) = accept {
+        map.insert(http::header::ACCEPT, accept);
     }
-    if uri.authority().is_none() {
-        return Err(invalid("it has no host"));
+    for (name, value) in &headers.pairs {
+        let invalid = |reason: String| BuildError::InvalidHeader { name, reason };
+        let header_name =
+            http::HeaderName::try_from(*name).map_err(|error| invalid(error.to_string()))?;
+        let value =
+            http::HeaderValue::from_str(value).map_err(|error| invalid(error.to_string()))?;
+        map.append(header_name, value);
     }
-    if uri.query().is_some() || base_url.contains('#') {
-        return Err(invalid("it must not have a query or fragment"));
+    if let Some(content_type) = content_type {
+        map.insert(
+            http::header::CONTENT_TYPE,
+            static_header("content-type", content_type)?,
+        );
     }
-    Ok(base_url.trim_end_matches('/'))
+    Ok(request)
+}
+
+/// A header value the generator wrote (a media type of the spec), used in place: no copy.
+fn static_header(name: &'static str, value: &'static str) -> Result<http::HeaderValue, BuildError> {
+    // `from_static` panics where `from_str` would refuse: the same rule, checked first.
+    if value
+        .bytes()
+        .all(|byte| byte == b'\t' || (b' '..=b'~').contains(&byte))
+    {
+        Ok(http::HeaderValue::from_static(value))
+    } else {
+        Err(BuildError::InvalidHeader {
+            name,
+            reason: format!("{value:?} is not a valid header value"),
+        })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn targets_encode_as_the_url_crates_do() {
+        let base = BaseUrl::parse("https://proxy.example.com/atlas/").unwrap();
+        let mut target = RequestTarget::new(&base);
+        target.path("/groups/");
+        target.path_segment("a b/é");
+        target.path("/n/");
+        target.path_segment_display(&42);
+        let awkward = "a b&c=d/é,*~";
+        target.push_str("name one", awkward);
+        target.push_integer("min", i64::MIN);
+        target.push_integer("zero", 0);
+        target.push_bool("flag", false);
+        target.push("display", &awkward);
+        target.push_joined("list", &["x,y", "z"]);
+        let expected_query: String = form_urlencoded::Serializer::new(String::new())
+            .append_pair("name one", awkward)
+            .append_pair("min", "-9223372036854775808")
+            .append_pair("zero", "0")
+            .append_pair("flag", "false")
+            .append_pair("display", awkward)
+            .append_pair("list", "x,y,z")
+            .finish();
+        assert_eq!(target.operation_path(), "/groups/a%20b%2F%C3%A9/n/42");
+        assert_eq!(
+            target.buffer,
+            format!(
+                "/atlas/groups/{}/n/42?{expected_query}",
+                encode_path_segment("a b/é")
+            )
+        );
+    }
 
     #[test]
     fn path_segments_cannot_escape() {

@@ -154,7 +154,11 @@ impl Rules {
         if self.parameter.location == ParameterLocation::Path && matches!(value, "" | "." | "..") {
             return Err(self.broken(value, Rule::PathSegment));
         }
-        let length = value.chars().count();
+        let length = match (self.min_length, self.max_length) {
+            (None, None) => 0,
+            _ if value.is_ascii() => value.len(),
+            _ => value.chars().count(),
+        };
         if let Some(min) = self.min_length.filter(|&min| length < min) {
             return Err(self.broken(value, Rule::MinLength(min)));
         }

@@ -144,6 +144,7 @@ pub fn trait_impls(api: &Api, operation: &Operation) -> TokenStream {
     let error_body = error_body_tokens(api, operation);
     let idempotent = operation.method.is_idempotent();
     let build_error = runtime("BuildError");
+    let base_url = runtime("BaseUrl");
     let response_error = runtime("ResponseError");
     let allow_deprecated = operation
         .deprecation
@@ -191,6 +192,10 @@ pub fn trait_impls(api: &Api, operation: &Operation) -> TokenStream {
 
             fn build_request(&self, base_url: &str) -> Result<http::Request<Vec<u8>>, #build_error> {
                 Self::build_request(self, base_url)
+            }
+
+            fn build_request_at(&self, base_url: &#base_url) -> Result<http::Request<Vec<u8>>, #build_error> {
+                Self::build_request_at(self, base_url)
             }
 
             fn parse_response<B: AsRef<[u8]>>(

@@ -86,12 +86,12 @@ rustdoc-args = ["--cfg", "docsrs"]
 /// The regular-expression engines the spec's patterns need, and no other.
 fn pattern_engines(api: &Api) -> String {
     let mut dependencies = String::new();
-    if api.uses_pattern_engine(PatternEngine::Backtracking) {
+    if api.uses_pattern_engine(|engine| *engine == PatternEngine::Backtracking) {
         // The features the generator compiles patterns with: without `unicode`, `\\d` and
         // friends would not compile here although they did there.
         dependencies.push_str("fancy-regex = \"0.14\"\n");
     }
-    if api.uses_pattern_engine(PatternEngine::Linear) {
+    if api.uses_pattern_engine(|engine| *engine == PatternEngine::Linear) {
         dependencies.push_str("regex-lite = \"0.1.6\"\n");
     }
     dependencies
@@ -200,6 +200,8 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         #[rustfmt::skip]
         #allow_unused_patterns
         mod patterns;
+        #[rustfmt::skip]
+        mod rules;
         pub mod runtime;
 
         /// The `chrono` crate of the models' dates and timestamps.

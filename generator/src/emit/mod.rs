@@ -9,6 +9,7 @@ mod inline;
 mod one_of;
 mod operations;
 mod patterns;
+mod rules;
 mod serde_impls;
 mod types;
 
@@ -33,6 +34,7 @@ pub enum FileJob {
     Manifest,
     LibRs,
     Patterns,
+    Rules,
     ModelsIndex,
     OperationsIndex,
     Model(TypeId),
@@ -46,6 +48,7 @@ pub fn jobs(api: &Api) -> Vec<(String, FileJob)> {
         ("Cargo.toml".to_owned(), FileJob::Manifest),
         ("src/lib.rs".to_owned(), FileJob::LibRs),
         ("src/patterns.rs".to_owned(), FileJob::Patterns),
+        ("src/rules.rs".to_owned(), FileJob::Rules),
         ("src/models/mod.rs".to_owned(), FileJob::ModelsIndex),
         ("src/operations/mod.rs".to_owned(), FileJob::OperationsIndex),
     ];
@@ -86,6 +89,7 @@ pub fn render(
         }
         FileJob::LibRs => crate_root::lib_rs(api, options),
         FileJob::Patterns => patterns::patterns_module(api),
+        FileJob::Rules => rules::rules_module(api),
         FileJob::ModelsIndex => crate_root::models_mod(api),
         FileJob::OperationsIndex => crate_root::operations_mod(api),
         FileJob::Model(id) => {

@@ -8,7 +8,7 @@ use crate::ir::{
 };
 use crate::path_template::PathPart;
 use proc_macro2::{Literal, TokenStream};
-use quote::{ToTokens, format_ident, quote};
+use quote::{format_ident, quote};
 
 /// The body of `src/operations/<operation>.rs`.
 pub fn operation_module(api: &Api, operation: &Operation) -> TokenStream {
@@ -65,24 +65,29 @@ pub fn operation_module(api: &Api, operation: &Operation) -> TokenStream {
         .parameters
         .iter()
         .map(|parameter| getter(api, parameter));
-    let rules: Vec<TokenStream> = operation
-        .parameters
-        .iter()
-        .filter_map(|parameter| rule_const(api, parameter))
-        .collect();
     let checks = operation.parameters.iter().filter_map(check);
-    let path = path_expression(operation);
-    let query_pushes = pushes(operation, ParameterLocation::Query, &format_ident!("query"));
+    let path_writes = path_writes(operation);
+    let query_pushes = pushes(
+        operation,
+        ParameterLocation::Query,
+        &format_ident!("target"),
+    );
     let header_pushes = pushes(
         operation,
         ParameterLocation::Header,
         &format_ident!("headers"),
     );
-    let query_mut = (!query_pushes.is_empty()).then(|| quote! { mut });
     let headers_mut = (!header_pushes.is_empty()).then(|| quote! { mut });
     let method = format_ident!("{}", operation.method.as_str());
+    // A constant: the header value is checked when the crate compiles, not per request
+    // (lowering refused media types that are no header value).
     let accept = match &operation.success.media_type {
-        Some(media_type) => quote! { Some(#media_type) },
+        Some(media_type) => quote! {
+            {
+                const ACCEPT: http::HeaderValue = http::HeaderValue::from_static(#media_type);
+                Some(ACCEPT)
+            }
+        },
         None => quote! { None },
     };
     let operation_id = &operation.operation_id;
@@ -132,9 +137,10 @@ pub fn operation_module(api: &Api, operation: &Operation) -> TokenStream {
     let build_error = runtime("BuildError");
     let parameter_error = runtime("ParameterError");
     let response_spec = runtime("ResponseSpec");
-    let query_type = runtime("Query");
+    let base_url_type = runtime("BaseUrl");
+    let target_type = runtime("RequestTarget");
     let headers_type = runtime("Headers");
-    let build_request = runtime("build_request");
+    let finish_request = runtime("finish_request");
     let parse_docs = parse_docs(operation);
 
     quote! {
@@ -185,14 +191,24 @@ pub fn operation_module(api: &Api, operation: &Operation) -> TokenStream {
             ///
             /// A parameter that breaks a rule of the spec, or a base URL that cannot be one.
             pub fn build_request(&self, base_url: &str) -> Result<http::Request<Vec<u8>>, #build_error> {
+                self.build_request_at(&#base_url_type::parse(base_url)?)
+            }
+
+            /// [`Self::build_request`] against a base URL parsed once, for callers that send
+            /// many requests (the client does).
+            ///
+            /// # Errors
+            ///
+            /// A parameter that breaks a rule of the spec.
+            pub fn build_request_at(&self, base_url: &#base_url_type) -> Result<http::Request<Vec<u8>>, #build_error> {
                 self.validate()?;
-                let path = #path;
-                let #query_mut query = #query_type::new();
+                let mut target = #target_type::new(base_url);
+                #(#path_writes)*
                 #(#query_pushes)*
                 let #headers_mut headers = #headers_type::new();
                 #(#header_pushes)*
                 let body = #body_serialized;
-                #build_request(Self::METHOD, base_url, &path, &query, &headers, #accept, body)
+                #finish_request(Self::METHOD, base_url, target, &headers, #accept, body)
             }
 
             #parse_docs
@@ -213,8 +229,6 @@ pub fn operation_module(api: &Api, operation: &Operation) -> TokenStream {
         #trait_impls
 
         #client_items
-
-        #(#rules)*
     }
 }
 
@@ -380,7 +394,7 @@ fn location_word(location: ParameterLocation) -> &'static str {
     }
 }
 
-fn rules_text(constraints: &Constraints) -> String {
+pub(super) fn rules_text(constraints: &Constraints) -> String {
     let mut rules = Vec::new();
     if let Some(pattern) = &constraints.pattern {
         rules.push(format!("must match `{}`", pattern.source));
@@ -567,94 +581,9 @@ fn into_stored(parameter: &Parameter, argument: TokenStream) -> TokenStream {
     }
 }
 
-fn rule_const_name(parameter: &Parameter) -> proc_macro2::Ident {
-    format_ident!(
-        "{}_RULES",
-        parameter
-            .rust_name
-            .trim_start_matches("r#")
-            .trim_end_matches('_')
-            .to_uppercase()
-    )
-}
-
-/// Whether the builder checks the parameter: it has rules in the spec, or it is a string path
-/// segment, which the runtime never lets be empty, `.` or `..` (that would address another
-/// resource), and names the parameter when it refuses one.
-fn has_rules(parameter: &Parameter) -> bool {
-    !parameter.constraints.is_empty()
-        || (parameter.location == ParameterLocation::Path
-            && parameter.ty == ParameterType::String
-            && parameter.list.is_none())
-}
-
-/// The parameter's rules as data; the runtime checks them.
-fn rule_const(api: &Api, parameter: &Parameter) -> Option<TokenStream> {
-    if !has_rules(parameter) {
-        return None;
-    }
-    let name = rule_const_name(parameter);
-    let wire = &parameter.wire_name;
-    let rust = parameter.rust_name.trim_start_matches("r#");
-    let location = format_ident!(
-        "{}",
-        match parameter.location {
-            ParameterLocation::Path => "Path",
-            ParameterLocation::Query => "Query",
-            ParameterLocation::Header => "Header",
-        }
-    );
-    let constraints = &parameter.constraints;
-    let option = |value: Option<TokenStream>| match value {
-        Some(value) => quote! { Some(#value) },
-        None => quote! { None },
-    };
-    let pattern = option(constraints.pattern.as_ref().map(|pattern| {
-        let source = &pattern.source;
-        let matcher = super::patterns::matcher_ident(api, pattern);
-        let pattern_type = runtime("Pattern");
-        quote! { #pattern_type { source: #source, matches: crate::patterns::#matcher } }
-    }));
-    let min_length = option(
-        constraints
-            .min_length
-            .map(|n| Literal::usize_unsuffixed(n).into_token_stream()),
-    );
-    let max_length = option(
-        constraints
-            .max_length
-            .map(|n| Literal::usize_unsuffixed(n).into_token_stream()),
-    );
-    let minimum = option(
-        constraints
-            .minimum
-            .map(|n| Literal::i64_unsuffixed(n).into_token_stream()),
-    );
-    let maximum = option(
-        constraints
-            .maximum
-            .map(|n| Literal::i64_unsuffixed(n).into_token_stream()),
-    );
-    let rules = runtime("Rules");
-    let parameter_name = runtime("ParameterName");
-    let location_type = runtime("ParameterLocation");
-    Some(quote! {
-        const #name: #rules = #rules {
-            parameter: #parameter_name { wire: #wire, rust: #rust, location: #location_type::#location },
-            pattern: #pattern,
-            min_length: #min_length,
-            max_length: #max_length,
-            minimum: #minimum,
-            maximum: #maximum,
-        };
-    })
-}
-
 fn check(parameter: &Parameter) -> Option<TokenStream> {
-    if !has_rules(parameter) {
-        return None;
-    }
-    let rules = rule_const_name(parameter);
+    let rules = ident(parameter.rules.as_deref()?);
+    let rules = quote! { crate::rules::#rules };
     let field = ident(&parameter.rust_name);
     let method = match parameter.ty {
         ParameterType::String => quote! { check_str },
@@ -678,32 +607,30 @@ fn check(parameter: &Parameter) -> Option<TokenStream> {
     })
 }
 
-/// The path as one `concat` of literals and percent-encoded parameters: no `format!`, whose
-/// arguments the formatter would leave unformatted.
-fn path_expression(operation: &Operation) -> TokenStream {
-    let encode = runtime("encode_path_segment");
-    let pieces = operation.path.parts.iter().map(|part| match part {
-        PathPart::Literal(text) => quote! { #text },
-        PathPart::Parameter(wire) => {
-            let parameter = operation
-                .parameters
-                .iter()
-                .find(|p| p.location == ParameterLocation::Path && &p.wire_name == wire);
-            match parameter {
-                Some(parameter) if parameter.ty == ParameterType::String => {
-                    let field = ident(&parameter.rust_name);
-                    quote! { &#encode(&self.#field) }
-                }
-                Some(parameter) => {
-                    let field = ident(&parameter.rust_name);
-                    quote! { &#encode(&self.#field.to_string()) }
-                }
+/// The path, written piece by piece into the request's one buffer: literals as they are,
+/// parameters percent-encoded in place.
+fn path_writes(operation: &Operation) -> Vec<TokenStream> {
+    operation
+        .path
+        .parts
+        .iter()
+        .filter_map(|part| match part {
+            PathPart::Literal(text) => Some(quote! { target.path(#text); }),
+            PathPart::Parameter(wire) => {
                 // Lowering guarantees every placeholder is declared.
-                None => quote! { "" },
+                let parameter = operation
+                    .parameters
+                    .iter()
+                    .find(|p| p.location == ParameterLocation::Path && &p.wire_name == wire)?;
+                let field = ident(&parameter.rust_name);
+                Some(if parameter.ty == ParameterType::String {
+                    quote! { target.path_segment(&self.#field); }
+                } else {
+                    quote! { target.path_segment_display(&self.#field); }
+                })
             }
-        }
-    });
-    quote! { [#(#pieces),*].concat() }
+        })
+        .collect()
 }
 
 fn pushes(
@@ -719,6 +646,17 @@ fn pushes(
             let field = ident(&parameter.rust_name);
             let wire = &parameter.wire_name;
             let push = match parameter.list {
+                // Query values in their typed form, so that no formatter runs.
+                None if location == ParameterLocation::Query => match parameter.ty {
+                    ParameterType::String => quote! { #target.push_str(#wire, value); },
+                    ParameterType::Enum(_) => quote! { #target.push_str(#wire, value.as_str()); },
+                    ParameterType::Boolean => quote! { #target.push_bool(#wire, *value); },
+                    ParameterType::I32 => {
+                        quote! { #target.push_integer(#wire, i64::from(*value)); }
+                    }
+                    ParameterType::I64 => quote! { #target.push_integer(#wire, *value); },
+                    ParameterType::F64 => quote! { #target.push(#wire, value); },
+                },
                 None => quote! { #target.push(#wire, value); },
                 Some(ListStyle::Repeated) => {
                     quote! { for item in value { #target.push(#wire, item); } }

@@ -87,6 +87,14 @@ impl Lowerer<'_> {
                         } else {
                             first_success_body = Some(status_pointer.clone());
                         }
+                        // The runtime sends it as a header value built at compile time.
+                        if !media_type
+                            .bytes()
+                            .all(|byte| byte == b'\t' || (b' '..=b'~').contains(&byte))
+                        {
+                            self.sink.error(&status_pointer, format!("media type {media_type:?} cannot be sent in an Accept header: a header value is visible ASCII"));
+                            ok = false;
+                        }
                         success.media_type = Some(media_type);
                         success.body = ty;
                         success.raw = raw;

@@ -9,6 +9,7 @@ pub mod features;
 mod normalize;
 mod operations;
 mod parameters;
+mod rules;
 mod schemas;
 
 use crate::diagnostics::{Diagnostic, JsonPointer, Sink};
@@ -43,6 +44,7 @@ pub fn lower(mut document: OpenAPI) -> Result<Api, Vec<Diagnostic>> {
         return Err(problems);
     }
     let has_unreferenced_models = features::gate_models(&mut lowerer.types, &operations);
+    let parameter_rules = rules::share_rules(&mut operations);
     Ok(Api {
         title: document.info.title.clone(),
         description: document.info.description.clone(),
@@ -53,6 +55,7 @@ pub fn lower(mut document: OpenAPI) -> Result<Api, Vec<Diagnostic>> {
         security_schemes,
         tag_features,
         has_unreferenced_models,
+        parameter_rules,
     })
 }
 

@@ -167,6 +167,7 @@ impl Lowerer<'_> {
             switches_envelope: data.extensions.get("x-response-envelope")
                 == Some(&Value::Bool(true)),
             list,
+            rules: None,
         })
     }
 
@@ -308,16 +309,19 @@ impl Lowerer<'_> {
     }
 }
 
-/// A spec pattern with the engine the generated crate runs it on: the linear-time one when
-/// it can, the backtracking one when the pattern needs look-around or backreferences. The
-/// pattern is compiled here exactly as the generated crate will compile it, so a pattern
-/// the crate could not run is refused now, never dropped.
+/// A spec pattern with what the generated crate runs it on: compiled steps when the pattern
+/// is simple enough (see [`crate::matcher`]), else the linear-time engine when it can, the
+/// backtracking one when the pattern needs look-around or backreferences. The pattern is
+/// compiled here exactly as the generated crate will compile it, so a pattern the crate
+/// could not run is refused now, never dropped.
 fn compile_pattern(source: &str) -> Result<Pattern, String> {
     let linear = match regex_lite::Regex::new(source) {
+        // Compiled steps follow regex-lite's semantics, so only its patterns qualify.
         Ok(_) => {
             return Ok(Pattern {
                 source: source.to_owned(),
-                engine: PatternEngine::Linear,
+                engine: crate::matcher::compile(source)
+                    .map_or(PatternEngine::Linear, PatternEngine::Compiled),
             });
         }
         Err(error) => error,
@@ -339,8 +343,12 @@ mod tests {
 
     #[test]
     fn patterns_choose_the_engine_they_need() {
-        assert_eq!(
+        assert!(matches!(
             compile_pattern("^([a-f0-9]{24})$").map(|p| p.engine),
+            Ok(PatternEngine::Compiled(_))
+        ));
+        assert_eq!(
+            compile_pattern("^[a-z]*[a-z0-9]$").map(|p| p.engine),
             Ok(PatternEngine::Linear)
         );
         assert_eq!(

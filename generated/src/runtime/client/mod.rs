@@ -14,7 +14,7 @@ pub use error::{AuthError, Error, RequestContext};
 pub use pager::{ItemStream, Page, PageStream, paginate};
 pub use retry::RetryPolicy;
 
-use crate::runtime::Operation;
+use crate::runtime::{BaseUrl, BuildError, Operation};
 use auth::{Authenticator, TokenLimits, Unauthorized};
 use std::fmt;
 use std::sync::Arc;
@@ -213,6 +213,17 @@ impl ClientBuilder {
                 }
             }
         }
+        // Parsed once here, not for every request; a URL that reqwest accepts but `http`
+        // cannot hold is refused now rather than on every call.
+        let parsed_base_url =
+            BaseUrl::parse(&base_url).map_err(|error| ConfigError::InvalidUrl {
+                url: base_url.clone(),
+                // The reason alone: the error's text repeats the URL, password and all.
+                reason: match error {
+                    BuildError::InvalidBaseUrl { reason, .. } => reason,
+                    other => other.to_string(),
+                },
+            })?;
         let mut user_agent = format!(
             "{}/{} ({}; {})",
             env!("CARGO_PKG_NAME"),
@@ -249,7 +260,7 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 auth: Authenticator::new(self.credentials, token_url, limits),
                 http,
-                base_url,
+                base_url: parsed_base_url,
                 timeout: self.timeout,
                 retry: self.retry,
                 user_agent,
@@ -268,7 +279,7 @@ pub struct Client {
 
 struct Inner {
     http: reqwest::Client,
-    base_url: String,
+    base_url: BaseUrl,
     auth: Authenticator,
     timeout: Duration,
     retry: RetryPolicy,
@@ -279,7 +290,7 @@ struct Inner {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &without_password(&self.inner.base_url))
+            .field("base_url", &without_password(self.inner.base_url.as_str()))
             .field("auth", &self.inner.auth.scheme())
             .field("timeout", &self.inner.timeout)
             .field("retry", &self.inner.retry)
@@ -360,7 +371,7 @@ impl Client {
     }
 
     pub fn base_url(&self) -> &str {
-        &self.inner.base_url
+        self.inner.base_url.as_str()
     }
 
     /// Sends one operation and parses its answer.
@@ -395,7 +406,7 @@ impl Client {
         operation: &O,
     ) -> Result<(RequestContext, http::Response<Vec<u8>>), Error<O::ErrorBody>> {
         let request = operation
-            .build_request(&self.inner.base_url)
+            .build_request_at(&self.inner.base_url)
             .map_err(|source| Error::InvalidInput {
                 operation: O::OPERATION_ID,
                 source,
