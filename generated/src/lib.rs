@@ -138,6 +138,7 @@ pub use runtime::{AuthError, ConfigError, RequestContext};
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub use runtime::{Client, ClientBuilder, Credentials, RetryPolicy};
 /// The error of every client call of this crate.
+#[rustfmt::skip]
 #[cfg(
     all(
         feature = "client",
