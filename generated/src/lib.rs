@@ -140,18 +140,9 @@ pub use runtime::{AuthError, ConfigError, RequestContext};
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub use runtime::{Client, ClientBuilder, Credentials, RetryPolicy};
 /// The error of every client call of this crate.
-#[cfg(all(
-    feature = "client",
-    any(
-        feature = "cloud-backups",
-        feature = "flex-snapshots",
-        feature = "legacy-backup",
-        feature = "shared-tier-snapshots"
-    )
-))]
-#[cfg_attr(
-    docsrs,
-    doc(cfg(all(
+#[rustfmt::skip]
+#[cfg(
+    all(
         feature = "client",
         any(
             feature = "cloud-backups",
@@ -159,7 +150,23 @@ pub use runtime::{Client, ClientBuilder, Credentials, RetryPolicy};
             feature = "legacy-backup",
             feature = "shared-tier-snapshots"
         )
-    )))
+    )
+)]
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            all(
+                feature = "client",
+                any(
+                    feature = "cloud-backups",
+                    feature = "flex-snapshots",
+                    feature = "legacy-backup",
+                    feature = "shared-tier-snapshots"
+                )
+            )
+        )
+    )
 )]
 pub type Error = runtime::Error<crate::models::ApiError>;
 /// The server the spec names, the default base URL for `build_request`.

@@ -159,8 +159,12 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
     });
     let error_alias = shared_error_body(api).map(|(error_body, gate)| {
         let predicate = features::client_predicate(&gate);
+        // rustfmt and prettyplease lay out a long `cfg` differently, and `cargo fmt` runs
+        // over the committed crate.
+        let skip_rustfmt = (gate != Gate::Always).then(|| quote! { #[rustfmt::skip] });
         quote! {
             /// The error of every client call of this crate.
+            #skip_rustfmt
             #[cfg(#predicate)]
             #[cfg_attr(docsrs, doc(cfg(#predicate)))]
             pub type Error = runtime::Error<#error_body>;

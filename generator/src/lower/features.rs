@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// Names a tag's feature cannot take: the generated manifest's own features, and its optional
 /// dependencies (whose names appear in `dep:name` and `name/feature` entries beside them). A
-/// tag that would take one gets [`RESERVED_SUFFIX`] appended instead.
+/// tag that would take one gets `-operations` appended instead.
 pub const RESERVED_FEATURE_NAMES: &[&str] = &[
     "client",
     "default",
