@@ -20,6 +20,22 @@ pub struct Api {
     /// Sorted by operationId.
     pub operations: Vec<Operation>,
     pub security_schemes: Vec<SecurityScheme>,
+    /// Unversioned names for models that Atlas versions by date, sorted by name.
+    pub version_aliases: Vec<VersionAlias>,
+}
+
+/// An unversioned name for the newest of the models that differ only in a date version:
+/// `FlexBackupSnapshot` for `FlexBackupSnapshot20241113`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionAlias {
+    /// The type name without the date, taken by no type of the spec.
+    pub rust_name: String,
+    /// The newest version.
+    pub target: TypeId,
+    /// Its date, as `YYYYMMDD`.
+    pub version: u32,
+    /// The other versions, oldest first.
+    pub older: Vec<TypeId>,
 }
 
 /// Index of a type in the `TypeSpace`.

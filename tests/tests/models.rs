@@ -3,8 +3,10 @@
 
 use atlas_snapshots::models::{
     ApiError, BackupSnapshot, BackupSnapshotPartTypeName, BackupTenantSnapshot,
-    BackupTenantSnapshotStatus, PaginatedApiAtlasServerlessBackupSnapshotView,
-    PaginatedSnapshotView, PaginatedTenantSnapshotView, ServerlessBackupSnapshotFrequencyType,
+    BackupTenantSnapshotStatus, FlexBackupSnapshot, FlexBackupSnapshot20241113,
+    PaginatedApiAtlasFlexBackupSnapshot20241113View, PaginatedApiAtlasFlexBackupSnapshotView,
+    PaginatedApiAtlasServerlessBackupSnapshotView, PaginatedSnapshotView,
+    PaginatedTenantSnapshotView, ServerlessBackupSnapshotFrequencyType,
 };
 use integration_tests::committed_spec_json;
 use serde::Serialize;
@@ -147,4 +149,42 @@ fn users_can_build_models() {
 fn required_fields_are_required() {
     let missing_code = json!({"error": 500});
     assert!(serde_json::from_value::<ApiError>(missing_code).is_err());
+}
+
+/// A getter per optional field: slices for arrays (empty when absent), `&str` for strings,
+/// copies for numbers, booleans and timestamps.
+#[test]
+fn models_read_through_getters() {
+    let page: PaginatedSnapshotView = serde_json::from_value(json!({
+        "results": [{"id": "32b6e34b3d91647abb20e7b8", "complete": true, "parts": []}],
+        "totalCount": 1
+    }))
+    .unwrap();
+    let results: &[BackupSnapshot] = page.results();
+    assert_eq!(results.len(), 1);
+    assert_eq!(page.total_count(), Some(1));
+    let snapshot = &results[0];
+    assert_eq!(snapshot.id(), Some("32b6e34b3d91647abb20e7b8"));
+    assert_eq!(snapshot.complete(), Some(true));
+    assert!(snapshot.parts().is_empty());
+    assert_eq!(snapshot.created(), None);
+
+    let empty = PaginatedSnapshotView::default();
+    assert!(empty.results().is_empty());
+    assert!(empty.links().is_empty());
+}
+
+/// Atlas versions models by date; the newest version of each is also named without it.
+#[test]
+fn versioned_models_have_their_unversioned_names() {
+    fn same_type<T>(_: &T, _: &T) {}
+    let snapshot = FlexBackupSnapshot::default();
+    same_type(&snapshot, &FlexBackupSnapshot20241113::default());
+    let page = PaginatedApiAtlasFlexBackupSnapshotView::default();
+    same_type(
+        &page,
+        &PaginatedApiAtlasFlexBackupSnapshot20241113View::default(),
+    );
+    let results: &[FlexBackupSnapshot] = page.results();
+    assert!(results.is_empty());
 }

@@ -14,3 +14,15 @@ pub struct ApiBSONTimestampView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub increment: Option<i32>,
 }
+impl ApiBSONTimestampView {
+    /// The `date` field.
+    #[inline]
+    pub fn date(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.date
+    }
+    /// The `increment` field.
+    #[inline]
+    pub fn increment(&self) -> Option<i32> {
+        self.increment
+    }
+}

@@ -35,6 +35,28 @@ impl ApiError {
         }
     }
 }
+impl ApiError {
+    /// The `bad_request_detail` field, borrowed.
+    #[inline]
+    pub fn bad_request_detail(&self) -> Option<&crate::models::BadRequestDetail> {
+        self.bad_request_detail.as_ref()
+    }
+    /// The `detail` field, borrowed.
+    #[inline]
+    pub fn detail(&self) -> Option<&str> {
+        self.detail.as_deref()
+    }
+    /// The `parameters` field, or an empty slice when it is absent.
+    #[inline]
+    pub fn parameters(&self) -> &[serde_json::Value] {
+        self.parameters.as_deref().unwrap_or_default()
+    }
+    /// The `reason` field, borrowed.
+    #[inline]
+    pub fn reason(&self) -> Option<&str> {
+        self.reason.as_deref()
+    }
+}
 impl crate::runtime::ErrorBody for ApiError {
     fn error_code(&self) -> Option<&str> {
         Some(&self.error_code)

@@ -11,3 +11,10 @@ pub struct BadRequestDetail {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<crate::models::FieldViolation>>,
 }
+impl BadRequestDetail {
+    /// The `fields` field, or an empty slice when it is absent.
+    #[inline]
+    pub fn fields(&self) -> &[crate::models::FieldViolation] {
+        self.fields.as_deref().unwrap_or_default()
+    }
+}

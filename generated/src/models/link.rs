@@ -12,3 +12,15 @@ pub struct Link {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rel: Option<String>,
 }
+impl Link {
+    /// The `href` field, borrowed.
+    #[inline]
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+    /// The `rel` field, borrowed.
+    #[inline]
+    pub fn rel(&self) -> Option<&str> {
+        self.rel.as_deref()
+    }
+}

@@ -46,3 +46,15 @@ mod flex_backup_snapshot20241113_status;
 pub use flex_backup_snapshot20241113_status::FlexBackupSnapshot20241113Status;
 mod list_legacy_snapshots_completed;
 pub use list_legacy_snapshots_completed::ListLegacySnapshotsCompleted;
+/// `FlexBackupSnapshot` in the newest version this crate's spec has: [`FlexBackupSnapshot20241113`], of 2024-11-13.
+///
+/// The alias follows the newest version of the spec the crate is generated from. When a later spec adds a newer version, the alias moves to it, and its fields may differ: for code that names the alias that is a breaking change, which the crate's version then says. Name [`FlexBackupSnapshot20241113`] to stay on this version.
+pub type FlexBackupSnapshot = FlexBackupSnapshot20241113;
+/// `FlexBackupSnapshotStatus` in the newest version this crate's spec has: [`FlexBackupSnapshot20241113Status`], of 2024-11-13.
+///
+/// The alias follows the newest version of the spec the crate is generated from. When a later spec adds a newer version, the alias moves to it, and its fields may differ: for code that names the alias that is a breaking change, which the crate's version then says. Name [`FlexBackupSnapshot20241113Status`] to stay on this version.
+pub type FlexBackupSnapshotStatus = FlexBackupSnapshot20241113Status;
+/// `PaginatedApiAtlasFlexBackupSnapshotView` in the newest version this crate's spec has: [`PaginatedApiAtlasFlexBackupSnapshot20241113View`], of 2024-11-13.
+///
+/// The alias follows the newest version of the spec the crate is generated from. When a later spec adds a newer version, the alias moves to it, and its fields may differ: for code that names the alias that is a breaking change, which the crate's version then says. Name [`PaginatedApiAtlasFlexBackupSnapshot20241113View`] to stay on this version.
+pub type PaginatedApiAtlasFlexBackupSnapshotView = PaginatedApiAtlasFlexBackupSnapshot20241113View;

@@ -332,14 +332,19 @@ pub fn models_mod(api: &Api) -> TokenStream {
     let entries = api.types.iter().map(|(_, def)| {
         let module = format_ident!("{}", def.module_name);
         let name = format_ident!("{}", def.rust_name);
+        // Re-exporting a deprecated model is no use of it.
+        let allow = def.deprecated.then(|| quote! { #[allow(deprecated)] });
         quote! {
             mod #module;
+            #allow
             pub use #module::#name;
         }
     });
+    let version_aliases = super::versions::version_aliases(api);
     quote! {
         //! Request and response types, one module per schema of the spec.
         #(#entries)*
+        #version_aliases
     }
 }
 

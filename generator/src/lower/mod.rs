@@ -9,6 +9,7 @@ mod normalize;
 mod operations;
 mod parameters;
 mod schemas;
+mod versions;
 
 use crate::diagnostics::{Diagnostic, JsonPointer, Sink};
 use crate::ir::{Api, SecurityScheme, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace};
@@ -40,6 +41,7 @@ pub fn lower(mut document: OpenAPI) -> Result<Api, Vec<Diagnostic>> {
         problems.extend(normalization_problems);
         return Err(problems);
     }
+    let version_aliases = versions::version_aliases(&lowerer.types);
     Ok(Api {
         title: document.info.title.clone(),
         description: document.info.description.clone(),
@@ -48,6 +50,7 @@ pub fn lower(mut document: OpenAPI) -> Result<Api, Vec<Diagnostic>> {
         types: lowerer.types,
         operations,
         security_schemes,
+        version_aliases,
     })
 }
 
