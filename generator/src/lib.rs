@@ -39,6 +39,10 @@ pub struct Options {
     /// The package name of the generated crate, e.g. `atlas-snapshots`.
     pub crate_name: String,
     pub crate_version: String,
+    /// The examples written by hand beside the generated files (`examples/<name>.rs` or
+    /// `examples/<name>/main.rs`), sorted. They call Atlas, so each needs the `client`
+    /// feature: the manifest says so, and a build without it skips them instead of failing.
+    pub client_examples: Vec<String>,
 }
 
 impl Options {
@@ -75,6 +79,7 @@ impl Options {
                 crate_name.to_owned()
             },
             crate_version: "0.1.0".to_owned(),
+            client_examples: Vec::new(),
         }
     }
 }

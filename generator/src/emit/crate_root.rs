@@ -60,7 +60,7 @@ tracing = {{ version = "0.1.41", optional = true, default-features = false, feat
 
 [dev-dependencies]
 tokio = {{ version = "1.43", features = ["macros", "rt-multi-thread"] }}
-
+{examples}
 [lints.rust]
 unsafe_code = "forbid"
 
@@ -71,7 +71,20 @@ rustdoc-args = ["--cfg", "docsrs"]
         name = options.crate_name,
         version = options.crate_version,
         pattern_engines = pattern_engines(api),
+        examples = client_examples(options),
     )
+}
+
+/// An `[[example]]` table per hand-written example: they call Atlas through the client.
+fn client_examples(options: &Options) -> String {
+    options
+        .client_examples
+        .iter()
+        .map(|name| {
+            let name = name.replace('\\', "\\\\").replace('"', "\\\"");
+            format!("\n[[example]]\nname = \"{name}\"\nrequired-features = [\"client\"]\n")
+        })
+        .collect()
 }
 
 /// The regular-expression engines the spec's patterns need, and no other.
