@@ -27,6 +27,8 @@ pub struct Api {
     pub has_unreferenced_models: bool,
     /// Every distinct set of parameter rules, once, however many operations check it.
     pub parameter_rules: Vec<SharedRules>,
+    /// Unversioned names for models that Atlas versions by date, sorted by name.
+    pub version_aliases: Vec<VersionAlias>,
 }
 
 /// The Cargo feature of the models that no operation reaches.
@@ -76,6 +78,20 @@ pub struct SharedRules {
     pub name: String,
     /// The first parameter with these rules.
     pub parameter: Parameter,
+}
+
+/// An unversioned name for the newest of the models that differ only in a date version:
+/// `FlexBackupSnapshot` for `FlexBackupSnapshot20241113`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionAlias {
+    /// The type name without the date, taken by no type of the spec.
+    pub rust_name: String,
+    /// The newest version.
+    pub target: TypeId,
+    /// Its date, as `YYYYMMDD`.
+    pub version: u32,
+    /// The other versions, oldest first.
+    pub older: Vec<TypeId>,
 }
 
 /// Index of a type in the `TypeSpace`.

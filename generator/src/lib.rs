@@ -43,6 +43,10 @@ pub struct Options {
     /// The crate's default features beside `client`, by feature name (a tag's feature, `full`,
     /// `unreferenced-models`, `http2`...); `None` turns on every tag.
     pub default_features: Option<Vec<String>>,
+    /// The examples written by hand beside the generated files (`examples/<name>.rs` or
+    /// `examples/<name>/main.rs`), sorted. They call Atlas, so each needs the `client`
+    /// feature: the manifest says so, and a build without it skips them instead of failing.
+    pub client_examples: Vec<String>,
 }
 
 impl Options {
@@ -80,6 +84,7 @@ impl Options {
             },
             crate_version: "0.1.0".to_owned(),
             default_features: None,
+            client_examples: Vec::new(),
         }
     }
 }

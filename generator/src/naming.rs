@@ -165,6 +165,40 @@ pub fn derived_type_name(parent: &str, member: &str) -> String {
     format!("{}{}", type_name(parent), variant_name(member))
 }
 
+/// A type name with a date version in it, the way Atlas names the models of its versioned
+/// resources (`FlexBackupSnapshot20241113`, `PaginatedApiAtlasFlexBackupSnapshot20241113View`):
+/// the name without the date, and the date as `YYYYMMDD`, which sorts versions. The date is
+/// eight digits after a letter, followed by the end or by a capital (the next word), that read
+/// as a calendar date; a name with no such date, or with more than one, has none.
+pub fn split_date_version(name: &str) -> Option<(String, u32)> {
+    let bytes = name.as_bytes();
+    let mut found = None;
+    let mut at = 0;
+    while at < bytes.len() {
+        if !bytes[at].is_ascii_digit() {
+            at += 1;
+            continue;
+        }
+        let start = at;
+        while at < bytes.len() && bytes[at].is_ascii_digit() {
+            at += 1;
+        }
+        let after_letter = start > 0 && bytes[start - 1].is_ascii_alphabetic();
+        let before_word = at == bytes.len() || bytes[at].is_ascii_uppercase();
+        if at - start == 8 && after_letter && before_word {
+            let date: u32 = name[start..at].parse().ok()?;
+            let (month, day) = (date / 100 % 100, date % 100);
+            if (1..=12).contains(&month) && (1..=31).contains(&day) {
+                if found.is_some() {
+                    return None;
+                }
+                found = Some((format!("{}{}", &name[..start], &name[at..]), date));
+            }
+        }
+    }
+    found
+}
+
 /// Names in generated code are ASCII: other characters separate words, like punctuation.
 fn ascii_words(name: &str) -> String {
     name.chars()
@@ -254,6 +288,33 @@ mod tests {
             derived_type_name("BackupSnapshotPart", "typeName"),
             "BackupSnapshotPartTypeName"
         );
+    }
+
+    #[test]
+    fn date_versions_are_found_at_word_boundaries() {
+        let split = |name: &str| split_date_version(name);
+        assert_eq!(
+            split("FlexBackupSnapshot20241113"),
+            Some(("FlexBackupSnapshot".to_owned(), 20_241_113))
+        );
+        assert_eq!(
+            split("PaginatedApiAtlasFlexBackupSnapshot20241113View"),
+            Some((
+                "PaginatedApiAtlasFlexBackupSnapshotView".to_owned(),
+                20_241_113
+            ))
+        );
+        // Not a date: too short or long, no letter before, a lowercase letter after, no
+        // such month or day.
+        assert_eq!(split("Md5Hash1234567"), None);
+        assert_eq!(split("Serial202411130"), None);
+        assert_eq!(split("20241113Snapshot"), None);
+        assert_eq!(split("Snapshot20241113v2"), None);
+        assert_eq!(split("Snapshot20241313"), None);
+        assert_eq!(split("Snapshot20241100"), None);
+        // Two dates: which one is the version is anyone's guess.
+        assert_eq!(split("Snapshot20240101Part20250101"), None);
+        assert_eq!(split("Snapshot"), None);
     }
 
     #[test]

@@ -168,6 +168,51 @@ async fn an_undocumented_atlas_error_is_classified_alike_on_both_paths() {
     assert_eq!(through_client.api_error(), sans_io.api_error());
 }
 
+/// Seed 003 marks no field of the error body required: a documented 401 whose body has no
+/// `errorCode` (nor `detail`) is Atlas's error all the same, with what it has, on both paths.
+#[tokio::test]
+async fn an_error_body_without_error_code_is_still_an_atlas_error_on_both_paths() {
+    let server = start().await;
+    let fault = || Fault::SparseError {
+        status: 401,
+        times: 1,
+    };
+
+    server.inject_on(Endpoint::ListLegacySnapshots, fault());
+    let operation = ListLegacySnapshotsRequest::new(GROUP, CLUSTER);
+    let request = operation.build_request(&server.base_url()).unwrap();
+    let response = send_sans_io(request).await;
+    assert_eq!(response.status(), 401);
+    let sans_io = operation.parse_response(&response).unwrap_err();
+    let ResponseError::Api { status, body } = &sans_io else {
+        panic!("a typed Atlas error, not {sans_io:?}");
+    };
+    assert_eq!(*status, 401);
+    assert_eq!(body.error(), Some(401));
+    assert_eq!(body.reason(), Some("Unauthorized"));
+    assert_eq!(body.error_code(), None);
+    assert_eq!(sans_io.error_code(), None);
+
+    // A static token: the client has no way to re-authenticate, so the 401 stands.
+    server.inject_on(Endpoint::ListLegacySnapshots, fault());
+    let client = client(&server, Credentials::bearer_token("static-token"));
+    let through_client = client
+        .list_legacy_snapshots(GROUP, CLUSTER)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(through_client, Error::Api { .. }),
+        "{through_client:?}"
+    );
+    assert_eq!(
+        through_client.status(),
+        Some(http::StatusCode::UNAUTHORIZED)
+    );
+    assert_eq!(through_client.error_code(), None);
+    assert_eq!(through_client.api_error(), sans_io.api_error());
+}
+
 #[test]
 fn an_undocumented_status_without_an_atlas_body_stays_unexpected() {
     let operation = ListLegacySnapshotsRequest::new(GROUP, CLUSTER);

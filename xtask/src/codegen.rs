@@ -45,7 +45,8 @@ pub fn codegen(root: &Path, args: &CodegenArgs) -> Result<String, String> {
     let spec_name = display_path(root, &spec_path);
     let text = std::fs::read_to_string(&spec_path)
         .map_err(|error| format!("cannot read the spec {spec_name}: {error}\n"))?;
-    let options = Options::for_spec(&spec_name);
+    let mut options = Options::for_spec(&spec_name);
+    options.client_examples = hand_written_examples(&out_dir);
     let mut generation = atlas_codegen::generate(
         SpecSource {
             name: &spec_name,
@@ -117,6 +118,30 @@ fn verified(
     }
     print!("{summary}");
     crate::verify::verify(out_dir, out_name)
+}
+
+/// The examples a maintainer keeps in the output folder, as Cargo finds them
+/// (`examples/NAME.rs`, `examples/NAME/main.rs`), sorted: the manifest declares each.
+fn hand_written_examples(out_dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(out_dir.join("examples")) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter_map(|entry| {
+            let path = entry.path();
+            let name = if path.is_dir() && path.join("main.rs").is_file() {
+                path.file_name()?
+            } else if path.is_file() && path.extension().is_some_and(|ext| ext == "rs") {
+                path.file_stem()?
+            } else {
+                return None;
+            };
+            name.to_str().map(str::to_owned)
+        })
+        .collect();
+    names.sort();
+    names
 }
 
 /// The first lines of the runtime's copy in a crate generated with `--out`.
@@ -211,6 +236,19 @@ mod tests {
                 "spec/api.yaml"
             );
         }
+    }
+
+    #[test]
+    fn examples_are_found_as_cargo_finds_them() {
+        let out = tempfile::tempdir().unwrap();
+        assert_eq!(hand_written_examples(out.path()), Vec::<String>::new());
+        let examples = out.path().join("examples");
+        std::fs::create_dir_all(examples.join("with_main")).unwrap();
+        std::fs::create_dir_all(examples.join("without_main")).unwrap();
+        std::fs::write(examples.join("with_main/main.rs"), "fn main() {}").unwrap();
+        std::fs::write(examples.join("list.rs"), "fn main() {}").unwrap();
+        std::fs::write(examples.join("notes.md"), "").unwrap();
+        assert_eq!(hand_written_examples(out.path()), ["list", "with_main"]);
     }
 
     #[test]

@@ -28,6 +28,22 @@ const STEPS: &[Step] = &[
         env: &[],
     },
     Step {
+        // Its examples call Atlas and say so (`required-features`); the rest must build
+        // without the client.
+        title: "lints of the generated crate without its client",
+        args: &[
+            "clippy",
+            "--package",
+            "atlas-snapshots",
+            "--no-default-features",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        env: &[],
+    },
+    Step {
         title: "documentation",
         args: &["doc", "--workspace", "--no-deps"],
         env: &[("RUSTDOCFLAGS", "-D warnings")],

@@ -54,3 +54,15 @@ impl crate::runtime::FromObject for ApiBSONTimestampView {
         Ok(Self { date, increment })
     }
 }
+impl ApiBSONTimestampView {
+    /// The `date` field.
+    #[inline]
+    pub fn date(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.date
+    }
+    /// The `increment` field.
+    #[inline]
+    pub fn increment(&self) -> Option<i32> {
+        self.increment
+    }
+}

@@ -155,3 +155,67 @@ impl crate::runtime::FromObject for BackupSnapshot {
         })
     }
 }
+impl BackupSnapshot {
+    /// The `cluster_id` field, borrowed.
+    #[inline]
+    pub fn cluster_id(&self) -> Option<&str> {
+        self.cluster_id.as_deref()
+    }
+    /// The `cluster_name` field, borrowed.
+    #[inline]
+    pub fn cluster_name(&self) -> Option<&str> {
+        self.cluster_name.as_deref()
+    }
+    /// The `complete` field.
+    #[inline]
+    pub fn complete(&self) -> Option<bool> {
+        self.complete
+    }
+    /// The `created` field, borrowed.
+    #[inline]
+    pub fn created(&self) -> Option<&crate::models::ApiBSONTimestampView> {
+        self.created.as_ref()
+    }
+    /// The `do_not_delete` field.
+    #[inline]
+    pub fn do_not_delete(&self) -> Option<bool> {
+        self.do_not_delete
+    }
+    /// The `expires` field.
+    #[inline]
+    pub fn expires(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.expires
+    }
+    /// The `group_id` field, borrowed.
+    #[inline]
+    pub fn group_id(&self) -> Option<&str> {
+        self.group_id.as_deref()
+    }
+    /// The `id` field, borrowed.
+    #[inline]
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    /// The `incremental` field.
+    #[inline]
+    pub fn incremental(&self) -> Option<bool> {
+        self.incremental
+    }
+    /// The `last_oplog_applied_timestamp` field, borrowed.
+    #[inline]
+    pub fn last_oplog_applied_timestamp(
+        &self,
+    ) -> Option<&crate::models::ApiBSONTimestampView> {
+        self.last_oplog_applied_timestamp.as_ref()
+    }
+    /// The `links` field, or an empty slice when it is absent.
+    #[inline]
+    pub fn links(&self) -> &[crate::models::Link] {
+        self.links.as_deref().unwrap_or_default()
+    }
+    /// The `parts` field, or an empty slice when it is absent.
+    #[inline]
+    pub fn parts(&self) -> &[crate::models::BackupSnapshotPart] {
+        self.parts.as_deref().unwrap_or_default()
+    }
+}

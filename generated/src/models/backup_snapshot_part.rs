@@ -180,3 +180,77 @@ impl crate::runtime::FromObject for BackupSnapshotPart {
         })
     }
 }
+impl BackupSnapshotPart {
+    /// The `cluster_id` field, borrowed.
+    #[inline]
+    pub fn cluster_id(&self) -> Option<&str> {
+        self.cluster_id.as_deref()
+    }
+    /// The `completed_time` field.
+    #[inline]
+    pub fn completed_time(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.completed_time
+    }
+    /// The `compression_setting` field, borrowed.
+    #[inline]
+    pub fn compression_setting(
+        &self,
+    ) -> Option<&crate::models::BackupSnapshotPartCompressionSetting> {
+        self.compression_setting.as_ref()
+    }
+    /// The `data_size_bytes` field.
+    #[inline]
+    pub fn data_size_bytes(&self) -> Option<i64> {
+        self.data_size_bytes
+    }
+    /// The `encryption_enabled` field.
+    #[inline]
+    pub fn encryption_enabled(&self) -> Option<bool> {
+        self.encryption_enabled
+    }
+    /// The `fcv` field, borrowed.
+    #[inline]
+    pub fn fcv(&self) -> Option<&str> {
+        self.fcv.as_deref()
+    }
+    /// The `file_size_bytes` field.
+    #[inline]
+    pub fn file_size_bytes(&self) -> Option<i64> {
+        self.file_size_bytes
+    }
+    /// The `machine_id` field, borrowed.
+    #[inline]
+    pub fn machine_id(&self) -> Option<&str> {
+        self.machine_id.as_deref()
+    }
+    /// The `master_key_uuid` field, borrowed.
+    #[inline]
+    pub fn master_key_uuid(&self) -> Option<&str> {
+        self.master_key_uuid.as_deref()
+    }
+    /// The `mongod_version` field, borrowed.
+    #[inline]
+    pub fn mongod_version(&self) -> Option<&str> {
+        self.mongod_version.as_deref()
+    }
+    /// The `replica_set_name` field, borrowed.
+    #[inline]
+    pub fn replica_set_name(&self) -> Option<&str> {
+        self.replica_set_name.as_deref()
+    }
+    /// The `replica_state` field, borrowed.
+    #[inline]
+    pub fn replica_state(&self) -> Option<&str> {
+        self.replica_state.as_deref()
+    }
+    /// The `storage_size_bytes` field.
+    #[inline]
+    pub fn storage_size_bytes(&self) -> Option<i64> {
+        self.storage_size_bytes
+    }
+    /// The `type_name` field, borrowed.
+    #[inline]
+    pub fn type_name(&self) -> Option<&crate::models::BackupSnapshotPartTypeName> {
+        self.type_name.as_ref()
+    }
+}

@@ -117,3 +117,45 @@ impl crate::runtime::FromObject for BackupTenantSnapshot {
         })
     }
 }
+impl BackupTenantSnapshot {
+    /// The `expiration` field.
+    #[inline]
+    pub fn expiration(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.expiration
+    }
+    /// The `finish_time` field.
+    #[inline]
+    pub fn finish_time(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.finish_time
+    }
+    /// The `id` field, borrowed.
+    #[inline]
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    /// The `links` field, or an empty slice when it is absent.
+    #[inline]
+    pub fn links(&self) -> &[crate::models::Link] {
+        self.links.as_deref().unwrap_or_default()
+    }
+    /// The `mongo_db_version` field, borrowed.
+    #[inline]
+    pub fn mongo_db_version(&self) -> Option<&str> {
+        self.mongo_db_version.as_deref()
+    }
+    /// The `scheduled_time` field.
+    #[inline]
+    pub fn scheduled_time(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.scheduled_time
+    }
+    /// The `start_time` field.
+    #[inline]
+    pub fn start_time(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.start_time
+    }
+    /// The `status` field, borrowed.
+    #[inline]
+    pub fn status(&self) -> Option<&crate::models::BackupTenantSnapshotStatus> {
+        self.status.as_ref()
+    }
+}

@@ -46,3 +46,10 @@ impl crate::runtime::FromObject for BadRequestDetail {
         Ok(Self { fields })
     }
 }
+impl BadRequestDetail {
+    /// The `fields` field, or an empty slice when it is absent.
+    #[inline]
+    pub fn fields(&self) -> &[crate::models::FieldViolation] {
+        self.fields.as_deref().unwrap_or_default()
+    }
+}

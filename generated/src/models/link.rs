@@ -51,3 +51,15 @@ impl crate::runtime::FromObject for Link {
         Ok(Self { href, rel })
     }
 }
+impl Link {
+    /// The `href` field, borrowed.
+    #[inline]
+    pub fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+    /// The `rel` field, borrowed.
+    #[inline]
+    pub fn rel(&self) -> Option<&str> {
+        self.rel.as_deref()
+    }
+}

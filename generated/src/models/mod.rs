@@ -216,3 +216,21 @@ mod list_legacy_snapshots_completed;
 #[cfg(feature = "legacy-backup")]
 #[cfg_attr(docsrs, doc(cfg(feature = "legacy-backup")))]
 pub use list_legacy_snapshots_completed::ListLegacySnapshotsCompleted;
+/// `FlexBackupSnapshot` in the newest version this crate's spec has: [`FlexBackupSnapshot20241113`], of 2024-11-13.
+///
+/// The alias follows the newest version of the spec the crate is generated from. When a later spec adds a newer version, the alias moves to it, and its fields may differ: for code that names the alias that is a breaking change, which the crate's version then says. Name [`FlexBackupSnapshot20241113`] to stay on this version.
+#[cfg(feature = "flex-snapshots")]
+#[cfg_attr(docsrs, doc(cfg(feature = "flex-snapshots")))]
+pub type FlexBackupSnapshot = FlexBackupSnapshot20241113;
+/// `FlexBackupSnapshotStatus` in the newest version this crate's spec has: [`FlexBackupSnapshot20241113Status`], of 2024-11-13.
+///
+/// The alias follows the newest version of the spec the crate is generated from. When a later spec adds a newer version, the alias moves to it, and its fields may differ: for code that names the alias that is a breaking change, which the crate's version then says. Name [`FlexBackupSnapshot20241113Status`] to stay on this version.
+#[cfg(feature = "flex-snapshots")]
+#[cfg_attr(docsrs, doc(cfg(feature = "flex-snapshots")))]
+pub type FlexBackupSnapshotStatus = FlexBackupSnapshot20241113Status;
+/// `PaginatedApiAtlasFlexBackupSnapshotView` in the newest version this crate's spec has: [`PaginatedApiAtlasFlexBackupSnapshot20241113View`], of 2024-11-13.
+///
+/// The alias follows the newest version of the spec the crate is generated from. When a later spec adds a newer version, the alias moves to it, and its fields may differ: for code that names the alias that is a breaking change, which the crate's version then says. Name [`PaginatedApiAtlasFlexBackupSnapshot20241113View`] to stay on this version.
+#[cfg(feature = "flex-snapshots")]
+#[cfg_attr(docsrs, doc(cfg(feature = "flex-snapshots")))]
+pub type PaginatedApiAtlasFlexBackupSnapshotView = PaginatedApiAtlasFlexBackupSnapshot20241113View;

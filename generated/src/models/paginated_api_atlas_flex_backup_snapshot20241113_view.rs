@@ -67,3 +67,20 @@ impl crate::runtime::FromObject for PaginatedApiAtlasFlexBackupSnapshot20241113V
         })
     }
 }
+impl PaginatedApiAtlasFlexBackupSnapshot20241113View {
+    /// The `links` field, or an empty slice when it is absent.
+    #[inline]
+    pub fn links(&self) -> &[crate::models::Link] {
+        self.links.as_deref().unwrap_or_default()
+    }
+    /// The `results` field, or an empty slice when it is absent.
+    #[inline]
+    pub fn results(&self) -> &[crate::models::FlexBackupSnapshot20241113] {
+        self.results.as_deref().unwrap_or_default()
+    }
+    /// The `total_count` field.
+    #[inline]
+    pub fn total_count(&self) -> Option<i32> {
+        self.total_count
+    }
+}

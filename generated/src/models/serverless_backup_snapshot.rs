@@ -137,3 +137,59 @@ impl crate::runtime::FromObject for ServerlessBackupSnapshot {
         })
     }
 }
+impl ServerlessBackupSnapshot {
+    /// The `created_at` field.
+    #[inline]
+    pub fn created_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.created_at
+    }
+    /// The `expires_at` field.
+    #[inline]
+    pub fn expires_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.expires_at
+    }
+    /// The `frequency_type` field, borrowed.
+    #[inline]
+    pub fn frequency_type(
+        &self,
+    ) -> Option<&crate::models::ServerlessBackupSnapshotFrequencyType> {
+        self.frequency_type.as_ref()
+    }
+    /// The `id` field, borrowed.
+    #[inline]
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    /// The `links` field, or an empty slice when it is absent.
+    #[inline]
+    pub fn links(&self) -> &[crate::models::Link] {
+        self.links.as_deref().unwrap_or_default()
+    }
+    /// The `mongod_version` field, borrowed.
+    #[inline]
+    pub fn mongod_version(&self) -> Option<&str> {
+        self.mongod_version.as_deref()
+    }
+    /// The `serverless_instance_name` field, borrowed.
+    #[inline]
+    pub fn serverless_instance_name(&self) -> Option<&str> {
+        self.serverless_instance_name.as_deref()
+    }
+    /// The `snapshot_type` field, borrowed.
+    #[inline]
+    pub fn snapshot_type(
+        &self,
+    ) -> Option<&crate::models::ServerlessBackupSnapshotSnapshotType> {
+        self.snapshot_type.as_ref()
+    }
+    /// The `status` field, borrowed.
+    #[inline]
+    pub fn status(&self) -> Option<&crate::models::ServerlessBackupSnapshotStatus> {
+        self.status.as_ref()
+    }
+    /// The `storage_size_bytes` field.
+    #[inline]
+    pub fn storage_size_bytes(&self) -> Option<i64> {
+        self.storage_size_bytes
+    }
+}

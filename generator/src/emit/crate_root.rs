@@ -67,7 +67,7 @@ tracing = {{ version = "0.1.41", optional = true, default-features = false, feat
 [dev-dependencies]
 serde = {{ version = "1.0.200", features = ["derive"] }}
 tokio = {{ version = "1.43", features = ["macros", "rt-multi-thread"] }}
-
+{examples}
 [lints.rust]
 unsafe_code = "forbid"
 
@@ -80,7 +80,20 @@ rustdoc-args = ["--cfg", "docsrs"]
         pattern_engines = pattern_engines(api),
         default = features::manifest_default(options),
         tag_features = features::manifest_entries(api),
+        examples = client_examples(options),
     )
+}
+
+/// An `[[example]]` table per hand-written example: they call Atlas through the client.
+fn client_examples(options: &Options) -> String {
+    options
+        .client_examples
+        .iter()
+        .map(|name| {
+            let name = name.replace('\\', "\\\\").replace('"', "\\\"");
+            format!("\n[[example]]\nname = \"{name}\"\nrequired-features = [\"client\"]\n")
+        })
+        .collect()
 }
 
 /// The regular-expression engines the spec's patterns need, and no other.
@@ -417,16 +430,21 @@ pub fn models_mod(api: &Api) -> TokenStream {
         let name = format_ident!("{}", def.rust_name);
         let module_cfg = features::cfg_attr(&def.gate);
         let cfg = features::cfg_attrs(&def.gate);
+        // Re-exporting a deprecated model is no use of it.
+        let allow = def.deprecated.then(|| quote! { #[allow(deprecated)] });
         quote! {
             #module_cfg
             mod #module;
             #cfg
+            #allow
             pub use #module::#name;
         }
     });
+    let version_aliases = super::versions::version_aliases(api);
     quote! {
         //! Request and response types, one module per schema of the spec.
         #(#entries)*
+        #version_aliases
     }
 }
 

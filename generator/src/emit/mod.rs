@@ -1,5 +1,6 @@
 //! Stage 3: the IR into token streams, one per generated module, plus the crate manifest.
 
+mod accessors;
 mod body;
 mod client;
 mod crate_root;
@@ -12,6 +13,7 @@ mod patterns;
 mod rules;
 mod serde_impls;
 mod types;
+mod versions;
 
 use crate::Options;
 use crate::ir::{Api, TypeId};
@@ -144,12 +146,17 @@ pub(crate) fn ident(name: &str) -> Ident {
 /// `wrong_self_convention` reserves for conversions (`from_date`, `to_date`); the name is the
 /// spec's, so the lint is allowed on that method alone.
 pub(crate) fn allow_self_convention(method: &str) -> Option<TokenStream> {
+    allow_self_convention_because(method, "named after the spec's parameter")
+}
+
+/// [`allow_self_convention`] with the reason given: what in the spec the method is named after.
+pub(crate) fn allow_self_convention_because(method: &str, reason: &str) -> Option<TokenStream> {
     let method = method.trim_start_matches("r#");
     ["as_", "from_", "into_", "is_", "to_"]
         .iter()
         .any(|prefix| method.starts_with(prefix))
         .then(|| {
-            quote! { #[allow(clippy::wrong_self_convention, reason = "named after the spec's parameter")] }
+            quote! { #[allow(clippy::wrong_self_convention, reason = #reason)] }
         })
 }
 

@@ -45,7 +45,8 @@ pub fn model_module(types: &TypeSpace, id: TypeId, is_error_body: bool) -> Token
         TypeKind::Struct(structure) => {
             let error_body = is_error_body.then(|| error_body_impl(def, structure));
             let tokens = struct_tokens(types, id, def, structure);
-            quote! { #tokens #error_body }
+            let accessors = super::accessors::accessors(types, id, def, structure);
+            quote! { #tokens #accessors #error_body }
         }
         TypeKind::StringEnum(string_enum) => enum_tokens(def, string_enum),
         TypeKind::OneOf(one_of) => super::one_of::one_of_tokens(types, def, one_of),
@@ -240,20 +241,28 @@ fn field_docs(field: &Field) -> Option<TokenStream> {
 /// `Option` unless the field is required and cannot be `null`.
 fn field_type(types: &TypeSpace, owner: TypeId, field: &Field) -> TokenStream {
     let mut ty = type_tokens(types, &field.ty);
-    // A field that leads back to its struct without a `Vec` or map in between must be boxed
-    // for the struct to have a finite size.
-    if field
+    if field_is_boxed(types, owner, field) {
+        ty = quote! { Box<#ty> };
+    }
+    if field_is_optional(field) {
+        quote! { Option<#ty> }
+    } else {
+        ty
+    }
+}
+
+/// Whether the field's Rust type is an `Option`.
+pub(super) fn field_is_optional(field: &Field) -> bool {
+    !field.required || field.nullable
+}
+
+/// A field that leads back to its struct without a `Vec` or map in between must be boxed
+/// for the struct to have a finite size.
+pub(super) fn field_is_boxed(types: &TypeSpace, owner: TypeId, field: &Field) -> bool {
+    field
         .ty
         .named()
         .is_some_and(|target| types.holds_itself_inline(target, owner))
-    {
-        ty = quote! { Box<#ty> };
-    }
-    if field.required && !field.nullable {
-        ty
-    } else {
-        quote! { Option<#ty> }
-    }
 }
 
 fn enum_tokens(def: &TypeDef, string_enum: &StringEnum) -> TokenStream {

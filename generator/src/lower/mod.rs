@@ -11,6 +11,7 @@ mod operations;
 mod parameters;
 mod rules;
 mod schemas;
+mod versions;
 
 use crate::diagnostics::{Diagnostic, JsonPointer, Sink};
 use crate::ir::{Api, Gate, SecurityScheme, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace};
@@ -45,6 +46,7 @@ pub fn lower(mut document: OpenAPI) -> Result<Api, Vec<Diagnostic>> {
     }
     let has_unreferenced_models = features::gate_models(&mut lowerer.types, &operations);
     let parameter_rules = rules::share_rules(&mut operations);
+    let version_aliases = versions::version_aliases(&lowerer.types);
     Ok(Api {
         title: document.info.title.clone(),
         description: document.info.description.clone(),
@@ -56,6 +58,7 @@ pub fn lower(mut document: OpenAPI) -> Result<Api, Vec<Diagnostic>> {
         tag_features,
         has_unreferenced_models,
         parameter_rules,
+        version_aliases,
     })
 }
 

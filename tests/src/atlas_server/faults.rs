@@ -1,7 +1,7 @@
 //! Injected misbehaviour: the failures a real Atlas (or the network in front of it) produces,
 //! on demand, so that a client's retry and error handling can be tested deterministically.
 
-use super::http_util::{ApiFailure, PLAIN_JSON, raw_response};
+use super::http_util::{ApiFailure, PLAIN_JSON, json_response, raw_response};
 use super::{Endpoint, Outcome, Shared};
 use bytes::Bytes;
 use http::StatusCode;
@@ -27,6 +27,15 @@ pub enum Fault {
     /// An error status with an `ApiError` body, such as 503 Service Unavailable, 502 Bad
     /// Gateway or 504 Gateway Timeout (or 500). A status that is not 400..=599 is served as 503.
     Status {
+        /// The HTTP status code.
+        status: u16,
+        /// How many requests get it.
+        times: u32,
+    },
+    /// An error status whose `ApiError` body has only `error` and `reason`: no `errorCode` and
+    /// no `detail`. Seed 003 marks no field of the error body required, so Atlas may answer
+    /// so. A status that is not 400..=599 is served as 503.
+    SparseError {
         /// The HTTP status code.
         status: u16,
         /// How many requests get it.
@@ -64,6 +73,7 @@ impl Fault {
         match self {
             Fault::TooManyRequests { times, .. }
             | Fault::Status { times, .. }
+            | Fault::SparseError { times, .. }
             | Fault::Slow { times, .. }
             | Fault::MalformedJson { times }
             | Fault::DropConnection { times } => *times,
@@ -145,10 +155,7 @@ pub(crate) async fn apply(shared: &Shared, endpoint: Endpoint) -> Option<Outcome
             response
         }
         Fault::Status { status, .. } => {
-            let status = StatusCode::from_u16(status)
-                .ok()
-                .filter(|status| status.is_client_error() || status.is_server_error())
-                .unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+            let status = error_status(status);
             let code = match status {
                 StatusCode::BAD_GATEWAY => "BAD_GATEWAY",
                 StatusCode::SERVICE_UNAVAILABLE => "SERVICE_UNAVAILABLE",
@@ -156,6 +163,14 @@ pub(crate) async fn apply(shared: &Shared, endpoint: Endpoint) -> Option<Outcome
                 _ => "UNEXPECTED_ERROR",
             };
             ApiFailure::new(status, code, "Injected fault.").into_response(false)
+        }
+        Fault::SparseError { status, .. } => {
+            let status = error_status(status);
+            let body = serde_json::json!({
+                "error": status.as_u16(),
+                "reason": status.canonical_reason().unwrap_or("Error"),
+            });
+            json_response(status, &body, PLAIN_JSON, false)
         }
         Fault::Slow { delay, .. } => {
             tokio::time::sleep(delay).await;
@@ -171,4 +186,12 @@ pub(crate) async fn apply(shared: &Shared, endpoint: Endpoint) -> Option<Outcome
         Fault::ExpireTokens => return None,
     };
     Some(Outcome::Respond(response))
+}
+
+/// The status of an injected error: an error status as asked, anything else as 503.
+fn error_status(status: u16) -> StatusCode {
+    StatusCode::from_u16(status)
+        .ok()
+        .filter(|status| status.is_client_error() || status.is_server_error())
+        .unwrap_or(StatusCode::SERVICE_UNAVAILABLE)
 }
