@@ -154,7 +154,7 @@ const RUNTIME_HEADER: &str = "\
 /// (with `/`) when it is inside, however it was spelled (absolute, with `..`, or through a
 /// link); otherwise exactly as given, so that no run turns a relative path into an absolute
 /// one that names the machine it ran on.
-fn display_path(root: &Path, path: &Path) -> String {
+pub(crate) fn display_path(root: &Path, path: &Path) -> String {
     let inside = |path: PathBuf, root: PathBuf| {
         path.strip_prefix(&root)
             .ok()

@@ -3,6 +3,7 @@
 // A panic on some spec would be a bug the maintainer cannot act on: errors are values here.
 #![warn(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod bench_build;
 pub mod codegen;
 pub mod spec_sync;
 pub mod test_suite;
@@ -15,6 +16,9 @@ const USAGE: &str = "\
 usage: cargo xtask codegen [--check] [--force] [--verify] [--spec PATH] [--out DIR]
        cargo xtask test
        cargo xtask spec add|drift ...
+       cargo xtask bench-build [--spec PATH] [--features LIST] [--no-default-features]
+                               [--progenitor] [--progenitor-spec PATH] [--runs N]
+                               [--no-committed] [--json]
 
   codegen                regenerate generated/ from spec/atlas-snapshots.yaml
   codegen --check        change nothing; fail with a diff when generated/ is stale
@@ -32,6 +36,17 @@ usage: cargo xtask codegen [--check] [--force] [--verify] [--spec PATH] [--out D
   spec drift --against OFFICIAL_SPEC [--spec PATH] [--allow PATH] [--json]
                          list how our operations differ from the official ones; fails
                          on differences not accepted in spec/drift-allow.yaml
+  bench-build            CPU time and peak memory of `cargo check` and `cargo build` of
+                         the committed crate, after `touch src/lib.rs` (in target/bench-build)
+  bench-build --spec PATH
+                         also of the crate written from PATH; --features and
+                         --no-default-features then apply to that crate
+  bench-build --progenitor [--progenitor-spec EDITED]
+                         also of progenitor's crate from the same spec (or from EDITED, a
+                         copy it accepts), installed into target/tools; prints ours/progenitor
+  bench-build --runs N   median of N runs (default 3, or 1 for a crate whose first run
+                         takes over 30 s of CPU); --no-committed leaves out the committed
+                         crate beside --spec; --json prints the figures as JSON
 ";
 
 /// Runs a command line; `Ok` holds what to print, `Err` the message for a non-zero exit.
@@ -49,6 +64,14 @@ pub fn run(args: &[String]) -> Result<String, String> {
         }
         Some((command, [])) if command == "test" => test_suite::run(&workspace_root()),
         Some((command, rest)) if command == "spec" => spec_sync::run(&workspace_root(), rest),
+        Some((command, rest)) if command == "bench-build" => {
+            if rest.iter().any(|arg| arg == "--help" || arg == "-h") {
+                return Ok(USAGE.to_owned());
+            }
+            let options = bench_build::BenchArgs::parse(rest)
+                .map_err(|error| format!("{error}\n\n{USAGE}"))?;
+            bench_build::bench_build(&workspace_root(), &options)
+        }
         Some((flag, _)) if flag == "--help" || flag == "-h" => Ok(USAGE.to_owned()),
         _ => Err(USAGE.to_owned()),
     }
