@@ -116,10 +116,6 @@ pub mod models;
 #[rustfmt::skip]
 pub mod operations;
 #[rustfmt::skip]
-#[cfg_attr(
-    not(feature = "full"),
-    allow(dead_code, reason = "the patterns of tags whose features are off go unused")
-)]
 mod patterns;
 #[rustfmt::skip]
 mod rules;

@@ -195,14 +195,6 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
             )]
         }
     });
-    let allow_unused_patterns = gated.then(|| {
-        quote! {
-            #[cfg_attr(
-                not(feature = "full"),
-                allow(dead_code, reason = "the patterns of tags whose features are off go unused")
-            )]
-        }
-    });
     quote! {
         #crate_docs
         #client_docs
@@ -215,7 +207,6 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         #[rustfmt::skip]
         pub mod operations;
         #[rustfmt::skip]
-        #allow_unused_patterns
         mod patterns;
         #[rustfmt::skip]
         mod rules;
