@@ -49,7 +49,7 @@ impl CharSet {
     fn accepts(&self, value: &str, at: usize) -> Option<usize> {
         let byte = *value.as_bytes().get(at)?;
         if byte.is_ascii() {
-            return (self.ascii >> byte & 1 == 1).then_some(1);
+            return ((self.ascii >> byte) & 1 == 1).then_some(1);
         }
         if self.other.is_empty() {
             return None;
@@ -98,7 +98,7 @@ fn run(steps: &[Step], value: &str, mut at: usize) -> Option<usize> {
                     .get(at..)?
                     .iter()
                     .take(*max as usize)
-                    .take_while(|&&byte| byte.is_ascii() && set.ascii >> byte & 1 == 1)
+                    .take_while(|&&byte| byte.is_ascii() && (set.ascii >> byte) & 1 == 1)
                     .count();
                 if count < *min as usize {
                     return None;
