@@ -32,13 +32,13 @@ pub struct BenchArgs {
     /// `--features` for the crate under test, passed to cargo as given.
     pub features: Option<String>,
     pub no_default_features: bool,
-    /// Runs per crate and command; `None` chooses (see [`DEFAULT_RUNS`]).
+    /// Runs per crate and command; `None` chooses (see `DEFAULT_RUNS`).
     pub runs: Option<usize>,
     pub progenitor: bool,
     /// The spec progenitor is given instead of the one under test (an edited copy).
     pub progenitor_spec: Option<PathBuf>,
     /// Give progenitor a copy of the spec rewritten where it refuses it (see
-    /// [`progenitor_compat`]).
+    /// the `progenitor_compat` module).
     pub progenitor_compat: bool,
     /// progenitor's `--interface` (`positional`, its default, or `builder`).
     pub progenitor_interface: Option<String>,
