@@ -7,7 +7,8 @@
 //! parts to the runtime's `object` module, which is compiled once.
 
 use super::ident;
-use crate::ir::{Field, StructType, TypeDef};
+use super::types::field_is_optional;
+use crate::ir::{StructType, TypeDef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -20,11 +21,6 @@ pub fn struct_serde_impls(def: &TypeDef, structure: &StructType) -> TokenStream 
     let serialize = serialize_impl(def, structure, allow_deprecated.as_ref());
     let deserialize = deserialize_impl(def, structure, allow_deprecated.as_ref());
     quote! { #serialize #deserialize }
-}
-
-/// Whether the Rust field holds the value itself rather than an `Option` of it.
-fn is_bare(field: &Field) -> bool {
-    field.required && !field.nullable
 }
 
 fn serialize_impl(
@@ -134,7 +130,7 @@ fn deserialize_impl(
     let reads = structure.fields.iter().enumerate().map(|(index, field)| {
         let slot = ident(&field.rust_name);
         let index = proc_macro2::Literal::usize_unsuffixed(index);
-        let read = if is_bare(field) {
+        let read = if !field_is_optional(field) {
             quote! { #slot = Some(__map.next_value()?) }
         } else {
             // `Option<T>` decodes `null` as `None`, as the field's type says.
@@ -148,7 +144,7 @@ fn deserialize_impl(
     });
     let inits = structure.fields.iter().map(|field| {
         let member = ident(&field.rust_name);
-        if is_bare(field) {
+        if !field_is_optional(field) {
             let wire = &field.wire_name;
             quote! { #member: crate::runtime::required(#member, #wire)? }
         } else {
