@@ -299,7 +299,11 @@ fn plan(root: &Path, args: &BenchArgs) -> Result<Vec<Subject>, String> {
                 compat: args.progenitor_compat,
                 interface: args.progenitor_interface.clone(),
             },
-            folder: format!("progenitor-{crate_name}"),
+            // One folder per interface style, so that switching styles does not rebuild both.
+            folder: match args.progenitor_interface.as_deref() {
+                Some("builder") => format!("progenitor-builder-{crate_name}"),
+                _ => format!("progenitor-{crate_name}"),
+            },
             under_test: false,
         });
     }
