@@ -245,3 +245,46 @@ fn generated_crates_build_on_their_own_and_behave() {
     // name one crate, and the crate docs' examples must compile for every spec.
     cargo(&["test", "--quiet", "--workspace", "--doc"]);
 }
+
+/// `cargo xtask bench-build` on the smallest spec, without the client so its dependencies are
+/// few: one row for `cargo check` and one for `cargo build`, each with the CPU time and peak
+/// memory that compiling a crate really takes. The figures themselves are for people to read.
+#[test]
+fn bench_build_measures_check_and_build_of_a_crate_from_a_spec() {
+    let report = xtask::run(&[
+        "bench-build".to_owned(),
+        "--spec".to_owned(),
+        fixture("minimal.yaml"),
+        "--no-committed".to_owned(),
+        "--no-default-features".to_owned(),
+        "--runs".to_owned(),
+        "1".to_owned(),
+    ])
+    .unwrap();
+    assert!(
+        report.contains(
+            "minimal  ours  written from tests/fixtures/minimal.yaml; --no-default-features"
+        ),
+        "{report}"
+    );
+    let rows: Vec<Vec<&str>> = report
+        .lines()
+        .filter(|line| line.starts_with("minimal "))
+        .map(|line| line.split_whitespace().collect())
+        .collect();
+    let commands: Vec<&str> = rows.iter().map(|row| row[2]).collect();
+    assert_eq!(commands, ["check", "build"], "{report}");
+    for row in &rows {
+        let [_, tool, _, runs, cpu, peak, versus_cpu, versus_peak] = row[..] else {
+            panic!("a row of eight columns: {row:?}\n{report}");
+        };
+        assert_eq!((tool, runs), ("ours", "1"), "{report}");
+        let cpu: f64 = cpu.parse().unwrap();
+        let peak: f64 = peak.parse().unwrap();
+        assert!(cpu > 0.0, "no CPU time: {report}");
+        // rustc alone is larger than this; anything smaller would be a unit mistake.
+        assert!(peak > 10.0, "implausible peak memory: {report}");
+        // No progenitor in this run, so nothing to compare with.
+        assert_eq!((versus_cpu, versus_peak), ("-", "-"), "{report}");
+    }
+}

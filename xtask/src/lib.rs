@@ -17,7 +17,8 @@ usage: cargo xtask codegen [--check] [--force] [--verify] [--spec PATH] [--out D
        cargo xtask test
        cargo xtask spec add|drift ...
        cargo xtask bench-build [--spec PATH] [--features LIST] [--no-default-features]
-                               [--progenitor] [--progenitor-spec PATH] [--runs N]
+                               [--progenitor] [--progenitor-compat | --progenitor-spec PATH]
+                               [--progenitor-interface positional|builder] [--runs N]
                                [--no-committed] [--json]
 
   codegen                regenerate generated/ from spec/atlas-snapshots.yaml
@@ -41,9 +42,12 @@ usage: cargo xtask codegen [--check] [--force] [--verify] [--spec PATH] [--out D
   bench-build --spec PATH
                          also of the crate written from PATH; --features and
                          --no-default-features then apply to that crate
-  bench-build --progenitor [--progenitor-spec EDITED]
-                         also of progenitor's crate from the same spec (or from EDITED, a
-                         copy it accepts), installed into target/tools; prints ours/progenitor
+  bench-build --progenitor
+                         also of progenitor's crate from the same spec (progenitor 0.15.1,
+                         installed into target/tools on first use); prints ours/progenitor
+  bench-build --progenitor-compat | --progenitor-spec EDITED
+                         give progenitor a copy of the spec rewritten where it refuses it
+                         (MongoDB's spec), or EDITED, a copy edited by hand
   bench-build --runs N   median of N runs (default 3, or 1 for a crate whose first run
                          takes over 30 s of CPU); --no-committed leaves out the committed
                          crate beside --spec; --json prints the figures as JSON

@@ -49,14 +49,14 @@ pub fn rewrite(text: &str) -> Result<(String, Edits), String> {
     Ok((text, edits))
 }
 
-/// A summary such as `611 versioned media types renamed to application/json; 42 ...`.
+/// A summary such as `versioned media types renamed to application/json: 525; ...`.
 pub fn describe(edits: &Edits) -> String {
     if edits.is_empty() {
         return "nothing to change".to_owned();
     }
     let parts: Vec<String> = edits
         .iter()
-        .map(|(rule, count)| format!("{count} {rule}"))
+        .map(|(rule, count)| format!("{rule}: {count}"))
         .collect();
     parts.join("; ")
 }

@@ -253,3 +253,18 @@ fn ratios_go_to_the_crate_under_test_only() {
         [vec![None, None], vec![quarter, quarter], vec![None, None]]
     );
 }
+
+#[test]
+fn each_progenitor_interface_style_has_its_own_folder() {
+    let root = workspace();
+    let folder_of = |args: &[&str]| planned(root.path(), args).pop().unwrap().0;
+    assert_eq!(folder_of(&["--progenitor"]), "progenitor-atlas-snapshots");
+    assert_eq!(
+        folder_of(&["--progenitor-interface", "builder"]),
+        "progenitor-builder-atlas-snapshots"
+    );
+    assert_eq!(
+        folder_of(&["--progenitor-interface", "positional"]),
+        "progenitor-atlas-snapshots"
+    );
+}

@@ -89,7 +89,7 @@ fn every_rule_applies_once_to_its_shape() {
     .into_iter()
     .collect();
     assert_eq!(edits, expected);
-    assert!(describe(&edits).contains("3 versioned media types renamed to application/json"));
+    assert!(describe(&edits).contains("versioned media types renamed to application/json: 3"));
 }
 
 #[test]
