@@ -2,36 +2,67 @@
 
 use super::docs::inner_doc_attrs;
 use crate::Options;
+use crate::config::Publish;
 use crate::ir::{Api, Method, Operation, ParameterType, PatternEngine, SecurityScheme};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-/// `Cargo.toml`. Dependency versions are those the hand-written runtime is written against.
+/// `Cargo.toml`. Dependency versions are those the hand-written runtime is written against;
+/// the package fields come from the options (the package config beside the spec).
 pub fn manifest(api: &Api, options: &Options) -> String {
-    // A TOML basic string is one line without control characters: the title's whitespace
-    // (newlines, tabs) collapses to single spaces and other control characters go; then
-    // backslashes and quotes are escaped.
-    let title: String = api
-        .title
-        .chars()
-        .filter(|c| !c.is_control() || c.is_whitespace())
-        .collect();
-    let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
-    let description = format!("Typed client for the {title} (generated from an OpenAPI spec).")
-        .replace('\\', "\\\\")
-        .replace('"', "\\\"");
+    let package = &options.package;
+    let description = package.description.clone().unwrap_or_else(|| {
+        // The title's whitespace (newlines, tabs) collapses to single spaces and other control
+        // characters go: a description is one line on the registry page.
+        let title: String = api
+            .title
+            .chars()
+            .filter(|c| !c.is_control() || c.is_whitespace())
+            .collect();
+        let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+        format!("Typed client for the {title} (generated from an OpenAPI spec).")
+    });
+    let mut optional = String::new();
+    for (key, value) in [
+        ("repository", &package.repository),
+        ("homepage", &package.homepage),
+        ("documentation", &options.documentation_url()),
+    ] {
+        if let Some(value) = value {
+            optional.push_str(&format!("{key} = {}\n", toml_string(value)));
+        }
+    }
+    for (key, values) in [
+        ("keywords", &package.keywords),
+        ("categories", &package.categories),
+    ] {
+        if !values.is_empty() {
+            optional.push_str(&format!("{key} = {}\n", toml_array(values)));
+        }
+    }
+    let publish = match &package.publish {
+        Publish::Nowhere => "false".to_owned(),
+        Publish::Anywhere => "true".to_owned(),
+        Publish::Registries(registries) => toml_array(registries),
+    };
+    let default_features = options
+        .default_features
+        .as_deref()
+        .map_or_else(|| toml_array(&["client".to_owned()]), toml_array);
     format!(
         r#"[package]
-name = "{name}"
-version = "{version}"
+name = {name}
+version = {version}
 edition = "2024"
 rust-version = "1.85"
-description = "{description}"
+description = {description}
+# The hand-written runtime every generated crate embeds is Apache-2.0; LICENSE holds the text.
 license = "Apache-2.0"
-publish = false
+readme = "README.md"
+{optional}publish = {publish}
 
 [features]
-default = ["client"]
+default = {default_features}
 # The async client (reqwest with rustls, tokio). Without it the crate is sans-IO: request
 # builders and response parsers for any HTTP stack.
 client = ["digest", "dep:futures-util", "dep:reqwest", "dep:tokio", "dep:tracing"]
@@ -68,10 +99,34 @@ unsafe_code = "forbid"
 all-features = true
 rustdoc-args = ["--cfg", "docsrs"]
 "#,
-        name = options.crate_name,
-        version = options.crate_version,
+        name = toml_string(&options.crate_name),
+        version = toml_string(&options.crate_version),
+        description = toml_string(&description),
         pattern_engines = pattern_engines(api),
     )
+}
+
+/// A TOML basic string: one line, with quotes, backslashes and control characters escaped.
+fn toml_string(text: &str) -> String {
+    let mut quoted = String::with_capacity(text.len() + 2);
+    quoted.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            '\n' => quoted.push_str("\\n"),
+            '\t' => quoted.push_str("\\t"),
+            c if c.is_control() => quoted.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('"');
+    quoted
+}
+
+fn toml_array(items: &[String]) -> String {
+    let items: Vec<String> = items.iter().map(|item| toml_string(item)).collect();
+    format!("[{}]", items.join(", "))
 }
 
 /// The regular-expression engines the spec's patterns need, and no other.
@@ -154,6 +209,12 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         #client_docs
         #![cfg_attr(docsrs, feature(doc_cfg))]
 
+        // The README is the registry page: its examples are compiled and run as doc tests so
+        // that it never shows code that does not build. One of them uses the client.
+        #[cfg(all(doctest, feature = "client"))]
+        #[doc = include_str!("../README.md")]
+        struct ReadmeDoctests;
+
         #[rustfmt::skip]
         pub mod models;
         #[rustfmt::skip]
@@ -187,12 +248,7 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
 /// A crate-docs section on the async client, shown when its feature is on: the first list
 /// operation, paged through as a stream.
 fn client_example(api: &Api, crate_ident: &str) -> Option<String> {
-    let operation = api
-        .operations
-        .iter()
-        .filter(|operation| operation.deprecation.as_ref().is_none_or(|d| !d.deprecated))
-        .chain(&api.operations)
-        .find(|operation| operation.pagination.is_some())?;
+    let operation = list_example_operation(api)?;
     let (arguments, _) = example_arguments(operation);
     Some(format!(
         "# Calling Atlas\n\n\
@@ -217,6 +273,16 @@ fn client_example(api: &Api, crate_ident: &str) -> Option<String> {
     ))
 }
 
+/// The operation the client examples page through: the first current list operation, or
+/// the first list operation.
+pub(super) fn list_example_operation(api: &Api) -> Option<&Operation> {
+    api.operations
+        .iter()
+        .filter(|operation| operation.deprecation.as_ref().is_none_or(|d| !d.deprecated))
+        .chain(&api.operations)
+        .find(|operation| operation.pagination.is_some())
+}
+
 /// The error body all operations share, when they do.
 fn shared_error_body(api: &Api) -> Option<TokenStream> {
     let first = api.operations.first()?;
@@ -230,9 +296,9 @@ fn shared_error_body(api: &Api) -> Option<TokenStream> {
     })
 }
 
-/// The first operation that is not deprecated, or the first one.
-/// The operation the crate docs show: a current read, when the spec has one.
-fn example_operation(api: &Api) -> Option<&Operation> {
+/// The operation the crate docs show: a current read, when the spec has one; else the first
+/// operation that is not deprecated, or the first one.
+pub(super) fn example_operation(api: &Api) -> Option<&Operation> {
     let current = |operation: &&Operation| {
         operation
             .deprecation
@@ -249,7 +315,7 @@ fn example_operation(api: &Api) -> Option<&Operation> {
 
 /// Rust expressions for the required parameters, from the spec's examples, and whether they
 /// are all real values (else the doctest is compiled but not run).
-fn example_arguments(operation: &Operation) -> (Vec<String>, bool) {
+pub(super) fn example_arguments(operation: &Operation) -> (Vec<String>, bool) {
     let mut runnable = true;
     let mut arguments: Vec<String> = operation
         .parameters

@@ -1,4 +1,5 @@
-//! Stage 3: the IR into token streams, one per generated module, plus the crate manifest.
+//! Stage 3: the IR into token streams, one per generated module, plus the crate manifest,
+//! its README and its licence.
 
 mod body;
 mod client;
@@ -7,6 +8,7 @@ pub mod docs;
 mod one_of;
 mod operations;
 mod patterns;
+mod readme;
 mod types;
 
 use crate::Options;
@@ -19,15 +21,24 @@ use quote::quote;
 pub enum EmittedFile {
     /// Rust source, formatted by the next stage.
     Rust { path: String, tokens: TokenStream },
-    /// Any other text (the manifest), already in final form but for the header.
+    /// TOML (the manifest), already in final form but for the header.
     Text { path: String, text: String },
+    /// Markdown (the README), already in final form but for the header.
+    Markdown { path: String, text: String },
+    /// A file that gets no header: the licence, whose text is the standard one.
+    Verbatim { path: String, text: String },
 }
+
+/// The licence of the runtime every generated crate embeds, which the crate ships.
+const LICENSE: &str = include_str!("../../../LICENSE");
 
 /// One file to emit. Emission is split into jobs so that callers can render files on
 /// several threads (token streams cannot cross threads; the IR can).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileJob {
     Manifest,
+    Readme,
+    License,
     LibRs,
     Patterns,
     ModelsIndex,
@@ -41,6 +52,8 @@ pub enum FileJob {
 pub fn jobs(api: &Api) -> Vec<(String, FileJob)> {
     let mut jobs = vec![
         ("Cargo.toml".to_owned(), FileJob::Manifest),
+        ("README.md".to_owned(), FileJob::Readme),
+        ("LICENSE".to_owned(), FileJob::License),
         ("src/lib.rs".to_owned(), FileJob::LibRs),
         ("src/patterns.rs".to_owned(), FileJob::Patterns),
         ("src/models/mod.rs".to_owned(), FileJob::ModelsIndex),
@@ -72,6 +85,18 @@ pub fn render(api: &Api, options: &Options, path: &str, job: FileJob) -> Emitted
                 text: crate_root::manifest(api, options),
             };
         }
+        FileJob::Readme => {
+            return EmittedFile::Markdown {
+                path,
+                text: readme::readme(api, options),
+            };
+        }
+        FileJob::License => {
+            return EmittedFile::Verbatim {
+                path,
+                text: LICENSE.to_owned(),
+            };
+        }
         FileJob::LibRs => crate_root::lib_rs(api, options),
         FileJob::Patterns => patterns::patterns_module(api),
         FileJob::ModelsIndex => crate_root::models_mod(api),
@@ -88,7 +113,10 @@ pub fn render(api: &Api, options: &Options, path: &str, job: FileJob) -> Emitted
 impl EmittedFile {
     pub fn path(&self) -> &str {
         match self {
-            EmittedFile::Rust { path, .. } | EmittedFile::Text { path, .. } => path,
+            EmittedFile::Rust { path, .. }
+            | EmittedFile::Text { path, .. }
+            | EmittedFile::Markdown { path, .. }
+            | EmittedFile::Verbatim { path, .. } => path,
         }
     }
 }
