@@ -67,8 +67,7 @@ fn operations_section(api: &Api, out: &mut String) {
     let _ = writeln!(
         out,
         "## Operations\n\nThe crate covers {} operation{} of the API. Each has a request \
-         builder in `operations` and, with the `client` feature, a method of `Client` of the \
-         same name in snake case.\n",
+         builder in `operations` and, with the `client` feature, a method of `Client`.\n",
         api.operations.len(),
         if api.operations.len() == 1 { "" } else { "s" }
     );
@@ -86,7 +85,8 @@ fn operations_section(api: &Api, out: &mut String) {
         }
         let _ = writeln!(
             out,
-            "| operation | request builder | method and path | summary |\n| --- | --- | --- | --- |"
+            "| operation | request builder | `Client` method | method and path | summary |\n\
+             | --- | --- | --- | --- | --- |"
         );
         for operation in operations {
             let mut summary = operation
@@ -106,9 +106,10 @@ fn operations_section(api: &Api, out: &mut String) {
             }
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} |",
                 code(&operation.operation_id),
                 code(&operation.request_type),
+                code(&operation.fn_name),
                 code(&format!("{} {}", operation.method.as_str(), operation.path)),
                 summary.trim()
             );

@@ -194,3 +194,6 @@ impl ApiChange {
         out
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -433,12 +433,30 @@ impl Crate {
     /// the root.
     pub(super) fn reach(&self) -> Reach {
         let mut reach = Reach::default();
-        let mut walked = BTreeSet::new();
-        let mut queue = VecDeque::from([(0usize, Vec::<String>::new(), Vec::<String>::new())]);
+        // Modules are walked once, at the first path found: first every module public
+        // declarations lead to, at its definition path, so that a re-export elsewhere never
+        // decides where a module's items are listed; then modules only re-exports reach.
+        let mut walked = BTreeSet::from([0]);
+        let mut queue = VecDeque::new();
+        let mut declared = vec![(0usize, Vec::<String>::new(), Vec::<String>::new())];
+        while let Some((module, path, cfgs)) = declared.pop() {
+            for (name, bindings) in &self.modules[module].bindings {
+                for binding in bindings.iter().filter(|binding| binding.public && !binding.hidden) {
+                    if let BindingKind::Module(child) = binding.kind {
+                        if walked.insert(child) {
+                            let mut child_path = path.clone();
+                            child_path.push(name.clone());
+                            let child_cfgs = union(&cfgs, &self.modules[child].cfgs);
+                            declared.push((child, child_path, child_cfgs));
+                        }
+                    }
+                }
+            }
+            queue.push_back((module, path, cfgs));
+        }
         reach
             .paths
             .insert(Target::Module(0), vec![(Vec::new(), Vec::new())]);
-        walked.insert(0);
         while let Some((module, path, cfgs)) = queue.pop_front() {
             let mut exports: Vec<(String, Binding, usize)> = Vec::new();
             for (name, bindings) in &self.modules[module].bindings {

@@ -98,6 +98,10 @@ pub(super) fn file_lines(krate: &Crate, reach: &Reach, file: &FileLines) -> Vec<
                 else {
                     continue;
                 };
+                // `impl From<Private> for String` is no use to anyone who cannot name `Private`.
+                if mentions_private_item(&line.text, krate, reach, &paths) {
+                    continue;
+                }
                 let module_cfgs = union(&krate.modules[module].cfgs, &line.cfgs);
                 match (self_item, trait_item, trait_path) {
                     (Some((subject, cfgs)), _, _) => (subject, union(&module_cfgs, &cfgs)),
@@ -119,6 +123,19 @@ pub(super) fn file_lines(krate: &Crate, reach: &Reach, file: &FileLines) -> Vec<
         });
     }
     out
+}
+
+/// Whether a line names an item of the crate that users cannot name.
+fn mentions_private_item(
+    text: &str,
+    krate: &Crate,
+    reach: &Reach,
+    paths: &[(String, Option<Target>)],
+) -> bool {
+    text.split(MARKER)
+        .filter_map(|piece| piece.parse::<usize>().ok())
+        .filter_map(|marker| paths.get(marker)?.1.as_ref())
+        .any(|target| reach.canonical(krate, target).is_none())
 }
 
 /// A path as the listing writes it, and what it names when that is in the crate.
