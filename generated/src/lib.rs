@@ -80,6 +80,9 @@
     doc = " Errors are [`Error`]: match on the variant, or ask for `status()` and `error_code()`."
 )]
 #![cfg_attr(docsrs, feature(doc_cfg))]
+#[cfg(all(doctest, feature = "client"))]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 #[rustfmt::skip]
 pub mod models;
 #[rustfmt::skip]
