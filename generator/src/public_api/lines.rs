@@ -14,6 +14,9 @@
 //! the item, however the source spelt it.
 
 use super::model::{cfg_predicates, is_doc_hidden, kept_items};
+use super::text::{
+    fn_text, inside_braces, named, path_text, strip_body, tokens_text, type_text, unparse,
+};
 use std::collections::BTreeSet;
 use syn::visit_mut::VisitMut;
 
@@ -36,12 +39,13 @@ pub(super) struct PendingLine {
 
 #[derive(Debug, Clone)]
 pub(super) enum Owner {
-    /// An item: its module and its position among the module's kept items.
-    Item { module: Vec<String>, index: usize },
+    /// An item: its module (an index into [`FileLines::modules`]) and its position among
+    /// the module's kept items.
+    Item { module: usize, index: usize },
     /// An impl block, listed under its self type when that is one of the crate's items, else
     /// under its trait; `None` marks a type that is not a plain path.
     Impl {
-        module: Vec<String>,
+        module: usize,
         self_path: Option<usize>,
         trait_path: Option<usize>,
         self_text: String,
@@ -51,7 +55,8 @@ pub(super) enum Owner {
 /// A path as written, to resolve in the module it was written in.
 #[derive(Debug, Clone)]
 pub(super) struct PendingPath {
-    pub(super) module: Vec<String>,
+    /// An index into [`FileLines::modules`].
+    pub(super) module: usize,
     pub(super) segments: Vec<String>,
     /// Written with a leading `::`: another crate's, as written.
     pub(super) external: bool,
@@ -62,6 +67,8 @@ pub(super) struct PendingPath {
 /// The lines of one file, with the paths their markers stand for.
 #[derive(Debug, Clone, Default)]
 pub(super) struct FileLines {
+    /// The paths of the modules the file defines: its own, then its inline modules.
+    pub(super) modules: Vec<Vec<String>>,
     pub(super) lines: Vec<PendingLine>,
     pub(super) paths: Vec<PendingPath>,
 }
@@ -76,9 +83,11 @@ pub(super) fn file_lines(module: &[String], items: &[syn::Item]) -> FileLines {
 }
 
 fn module_lines(module: &[String], items: &[syn::Item], out: &mut FileLines) {
+    let module_index = out.modules.len();
+    out.modules.push(module.to_vec());
     for (index, item) in kept_items(items).enumerate() {
         let mut writer = Writer {
-            module,
+            module: module_index,
             out: &mut *out,
         };
         match item {
@@ -96,7 +105,7 @@ fn module_lines(module: &[String], items: &[syn::Item], out: &mut FileLines) {
 }
 
 struct Writer<'a> {
-    module: &'a [String],
+    module: usize,
     out: &'a mut FileLines,
 }
 
@@ -122,7 +131,7 @@ impl Writer<'_> {
     fn push(&mut self, index: usize, rank: u8, cfgs: Vec<String>, text: String) {
         self.out.lines.push(PendingLine {
             owner: Owner::Item {
-                module: self.module.to_vec(),
+                module: self.module,
                 index,
             },
             rank,
@@ -480,7 +489,7 @@ impl Writer<'_> {
             rewriter.paths.len() - 1
         });
         let owner = Owner::Impl {
-            module: self.module.to_vec(),
+            module: self.module,
             // The self type's own path is the marker it starts with; `Self`, a type parameter
             // or a reference has none.
             self_path: leading_marker(&self_text),
@@ -550,7 +559,7 @@ impl Writer<'_> {
 
 /// Replaces every path of a signature with a marker, recording the path as written.
 struct Rewriter<'a> {
-    module: &'a [String],
+    module: usize,
     paths: &'a mut Vec<PendingPath>,
     generic_names: BTreeSet<String>,
 }
@@ -572,7 +581,7 @@ impl Rewriter<'_> {
             .unwrap_or(syn::PathArguments::None);
         let marker = self.paths.len();
         self.paths.push(PendingPath {
-            module: self.module.to_vec(),
+            module: self.module,
             segments: path.segments.iter().map(|s| s.ident.to_string()).collect(),
             external: path.leading_colon.is_some(),
             as_trait,
@@ -667,138 +676,6 @@ fn variant_text(variant: &syn::Variant, rewriter: &mut Rewriter<'_>) -> String {
     if let Some((_, discriminant)) = &variant.discriminant {
         let tokens = quote::ToTokens::to_token_stream(discriminant);
         text.push_str(&format!(" = {}", tokens_text(&tokens)));
-    }
-    text
-}
-
-fn fn_text(visibility: &syn::Visibility, mut signature: syn::Signature) -> String {
-    // `mut` on an argument binds a local variable: callers do not see it.
-    for argument in signature.inputs.iter_mut() {
-        match argument {
-            syn::FnArg::Receiver(receiver) if receiver.reference.is_none() => {
-                receiver.mutability = None;
-            }
-            syn::FnArg::Typed(typed) => {
-                if let syn::Pat::Ident(binding) = &mut *typed.pat {
-                    binding.mutability = None;
-                    binding.by_ref = None;
-                }
-            }
-            syn::FnArg::Receiver(_) => {}
-        }
-    }
-    let function = syn::ItemFn {
-        attrs: Vec::new(),
-        vis: visibility.clone(),
-        sig: signature,
-        block: Box::new(syn::Block {
-            brace_token: Default::default(),
-            stmts: Vec::new(),
-        }),
-    };
-    strip_body(&unparse(syn::Item::Fn(function)))
-}
-
-fn type_text(ty: &syn::Type) -> String {
-    let alias = syn::Item::Type(syn::ItemType {
-        attrs: Vec::new(),
-        vis: syn::Visibility::Inherited,
-        type_token: Default::default(),
-        ident: syn::Ident::new("T", proc_macro2::Span::call_site()),
-        generics: syn::Generics::default(),
-        eq_token: Default::default(),
-        ty: Box::new(ty.clone()),
-        semi_token: Default::default(),
-    });
-    unparse(alias)
-        .trim_start_matches("type T = ")
-        .trim_end_matches(';')
-        .to_owned()
-}
-
-fn path_text(path: &syn::Path) -> String {
-    type_text(&syn::Type::Path(syn::TypePath {
-        qself: None,
-        path: path.clone(),
-    }))
-}
-
-/// One item, pretty-printed as rustfmt would, on one line.
-fn unparse(item: syn::Item) -> String {
-    let file = syn::File {
-        shebang: None,
-        attrs: Vec::new(),
-        items: vec![item],
-    };
-    one_line(&prettyplease::unparse(&file))
-}
-
-/// Joins a pretty-printed item's lines, dropping the trailing commas and the padding that
-/// only multi-line layout adds.
-fn one_line(text: &str) -> String {
-    let mut line = text
-        .lines()
-        .map(str::trim)
-        .filter(|line| !line.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ");
-    for (from, to) in [
-        (", )", ")"),
-        (", >", ">"),
-        (", ]", "]"),
-        (", }", " }"),
-        (", {", " {"),
-        ("( ", "("),
-        ("< ", "<"),
-        ("[ ", "["),
-    ] {
-        line = line.replace(from, to);
-    }
-    line
-}
-
-/// The item's text without its (empty) body: `impl X {}` is `impl X`.
-fn strip_body(text: &str) -> String {
-    text.trim_end()
-        .trim_end_matches("{}")
-        .trim_end()
-        .trim_end_matches(',')
-        .to_owned()
-}
-
-/// What is between the outermost braces of an item's text.
-fn inside_braces(text: &str) -> String {
-    match (text.find('{'), text.rfind('}')) {
-        (Some(open), Some(close)) if open < close => text[open + 1..close].trim().to_owned(),
-        _ => String::new(),
-    }
-}
-
-/// The item's text with its name, after its keyword, written as the subject marker.
-fn named(text: &str, keyword: &str, ident: &syn::Ident) -> String {
-    let needle = format!("{keyword} {ident}");
-    let mut from = 0;
-    while let Some(found) = text[from..].find(&needle) {
-        let start = from + found;
-        let end = start + needle.len();
-        // The name ends there: `struct Foo` must not match `struct FooBar`.
-        if !text[end..]
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_alphanumeric() || c == '_')
-        {
-            return format!("{}{keyword} {SUBJECT}{}", &text[..start], &text[end..]);
-        }
-        from = end;
-    }
-    text.to_owned()
-}
-
-/// Token text with the spacing people write: `all(feature = "a", test)`.
-pub(super) fn tokens_text(tokens: &proc_macro2::TokenStream) -> String {
-    let mut text = tokens.to_string();
-    for (from, to) in [(" ,", ","), (" (", "("), ("( ", "("), (" )", ")")] {
-        text = text.replace(from, to);
     }
     text
 }

@@ -16,6 +16,7 @@
 mod lines;
 mod model;
 mod resolve;
+mod text;
 
 use crate::GeneratedFile;
 use model::Crate;

@@ -144,11 +144,14 @@ pub(super) enum Target {
     External(Vec<String>),
 }
 
+/// A path users can write (from the crate root) and the `cfg`s it needs.
+pub(super) type Route = (Vec<String>, Vec<String>);
+
 /// Where users can name the crate's items from outside.
 #[derive(Default)]
 pub(super) struct Reach {
-    /// Every public path of each reachable item or module, with the `cfg`s it needs.
-    pub(super) paths: BTreeMap<Target, Vec<(Vec<String>, Vec<String>)>>,
+    /// Every public path of each reachable item or module.
+    pub(super) paths: BTreeMap<Target, Vec<Route>>,
     /// Public names of things from other crates: path here, path there, `cfg`s.
     pub(super) external: Vec<(Vec<String>, Vec<String>, Vec<String>)>,
 }
@@ -157,11 +160,7 @@ impl Reach {
     /// The path an item is listed under: its definition path when users can write it (as
     /// rustdoc does), else the public path closest to it, then the shortest; so that adding a
     /// re-export elsewhere does not rename the item.
-    pub(super) fn canonical(
-        &self,
-        krate: &Crate,
-        target: &Target,
-    ) -> Option<&(Vec<String>, Vec<String>)> {
+    pub(super) fn canonical(&self, krate: &Crate, target: &Target) -> Option<&Route> {
         let definition = match target {
             Target::Item(..) | Target::Module(_) => krate.definition_path(target),
             Target::External(path) => path.clone(),
@@ -361,10 +360,7 @@ impl Crate {
                     } else {
                         self.lookup(current, segment, depth, None)
                     };
-                    match next {
-                        Some(next) => next,
-                        None => return None,
-                    }
+                    next?
                 }
                 Target::External(mut external) => {
                     external.push(segment.clone());
@@ -441,7 +437,10 @@ impl Crate {
         let mut declared = vec![(0usize, Vec::<String>::new(), Vec::<String>::new())];
         while let Some((module, path, cfgs)) = declared.pop() {
             for (name, bindings) in &self.modules[module].bindings {
-                for binding in bindings.iter().filter(|binding| binding.public && !binding.hidden) {
+                for binding in bindings
+                    .iter()
+                    .filter(|binding| binding.public && !binding.hidden)
+                {
                     if let BindingKind::Module(child) = binding.kind {
                         if walked.insert(child) {
                             let mut child_path = path.clone();
@@ -687,7 +686,7 @@ pub(super) fn cfg_predicates(attrs: &[syn::Attribute]) -> Vec<String> {
         .iter()
         .filter(|attr| attr.path().is_ident("cfg"))
         .filter_map(|attr| attr.meta.require_list().ok())
-        .map(|list| super::lines::tokens_text(&list.tokens))
+        .map(|list| super::text::tokens_text(&list.tokens))
         .collect();
     cfgs.sort();
     cfgs.dedup();
@@ -706,7 +705,7 @@ pub(super) fn is_doc_hidden(attrs: &[syn::Attribute]) -> bool {
             && attr
                 .meta
                 .require_list()
-                .is_ok_and(|list| super::lines::tokens_text(&list.tokens) == "hidden")
+                .is_ok_and(|list| super::text::tokens_text(&list.tokens) == "hidden")
     })
 }
 

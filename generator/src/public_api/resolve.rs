@@ -60,13 +60,13 @@ pub(super) fn file_lines(krate: &Crate, reach: &Reach, file: &FileLines) -> Vec<
     let paths: Vec<(String, Option<Target>)> = file
         .paths
         .iter()
-        .map(|path| resolve_path(krate, reach, path))
+        .map(|path| resolve_path(krate, reach, &file.modules[path.module], path))
         .collect();
     let mut out = Vec::new();
     for line in &file.lines {
         let (subject, cfgs) = match &line.owner {
             Owner::Item { module, index } => {
-                let Some(module) = krate.module_at(module) else {
+                let Some(module) = krate.module_at(&file.modules[*module]) else {
                     continue;
                 };
                 let Some((path, cfgs)) = reach.canonical(krate, &Target::Item(module, *index))
@@ -81,7 +81,7 @@ pub(super) fn file_lines(krate: &Crate, reach: &Reach, file: &FileLines) -> Vec<
                 trait_path,
                 self_text,
             } => {
-                let Some(module) = krate.module_at(module) else {
+                let Some(module) = krate.module_at(&file.modules[*module]) else {
                     continue;
                 };
                 // `Some(None)`: not one of the crate's items; `None`: one users cannot name.
@@ -139,7 +139,12 @@ fn mentions_private_item(
 }
 
 /// A path as the listing writes it, and what it names when that is in the crate.
-fn resolve_path(krate: &Crate, reach: &Reach, path: &PendingPath) -> (String, Option<Target>) {
+fn resolve_path(
+    krate: &Crate,
+    reach: &Reach,
+    module: &[String],
+    path: &PendingPath,
+) -> (String, Option<Target>) {
     let as_written = || {
         let mut text = external_path(&path.segments).join("::");
         if path.as_trait && path.segments.len() == 1 {
@@ -152,7 +157,7 @@ fn resolve_path(krate: &Crate, reach: &Reach, path: &PendingPath) -> (String, Op
     if path.external {
         return (as_written(), None);
     }
-    let Some(module) = krate.module_at(&path.module) else {
+    let Some(module) = krate.module_at(module) else {
         return (as_written(), None);
     };
     match krate.resolve(module, &path.segments) {
