@@ -376,19 +376,50 @@ impl Reader<'_> {
                 strings.push(text);
             }
         }
-        if place == "package.keywords" || place == "package.categories" {
-            if strings.len() > 5 {
-                self.problem(
-                    &value.span(),
-                    format!(
-                        "`{place}` has {} items; crates.io takes at most 5",
-                        strings.len()
-                    ),
-                );
-            }
+        if (place == "package.keywords" || place == "package.categories") && strings.len() > 5 {
+            self.problem(
+                &value.span(),
+                format!(
+                    "`{place}` has {} items; crates.io takes at most 5",
+                    strings.len()
+                ),
+            );
         }
         (self.problems.len() == before).then_some(strings)
     }
+}
+
+/// The default features the options name that a generated manifest does not define, with
+/// the ones it does, in a sentence; `None` when all exist. Checked against the manifest text
+/// itself, so that it holds whatever features the generator defines.
+pub fn undefined_default_features(options: &Options, manifest: &str) -> Option<String> {
+    let wanted = options.default_features.as_ref()?;
+    let document = DeTable::parse(manifest).ok()?;
+    let defined: Vec<String> = document
+        .get_ref()
+        .get("features")
+        .and_then(|features| features.get_ref().as_table())
+        .map(|features| {
+            features
+                .keys()
+                .map(|key| key.get_ref().to_string())
+                .filter(|key| key != "default")
+                .collect()
+        })
+        .unwrap_or_default();
+    let missing: Vec<String> = wanted
+        .iter()
+        .filter(|feature| !defined.contains(feature))
+        .map(|feature| format!("`{feature}`"))
+        .collect();
+    (!missing.is_empty()).then(|| {
+        format!(
+            "`[features] default` of the package config names {}, which the generated crate \
+             does not define (it defines {})",
+            missing.join(", "),
+            defined.join(", ")
+        )
+    })
 }
 
 /// What Cargo and crates.io refuse in a package name, if anything.
@@ -627,6 +658,32 @@ default = ["client", 3]
                 "1 problem in spec/atlas-snapshots.toml:\n  spec/atlas-snapshots.toml:2:"
             ),
             "{report}"
+        );
+    }
+
+    #[test]
+    fn default_features_must_exist_in_the_manifest() {
+        let options = options_from_config(
+            SPEC,
+            CONFIG,
+            "[features]\ndefault = [\"client\", \"clinet\"]\n",
+        )
+        .unwrap();
+        let manifest =
+            "[package]\nname = \"x\"\n[features]\ndefault = []\nclient = []\nhttp2 = []\n";
+        assert_eq!(
+            undefined_default_features(&options, manifest).as_deref(),
+            Some(
+                "`[features] default` of the package config names `clinet`, which the \
+                 generated crate does not define (it defines client, http2)"
+            )
+        );
+        let fine =
+            options_from_config(SPEC, CONFIG, "[features]\ndefault = [\"http2\"]\n").unwrap();
+        assert_eq!(undefined_default_features(&fine, manifest), None);
+        assert_eq!(
+            undefined_default_features(&Options::for_spec(SPEC), manifest),
+            None
         );
     }
 

@@ -154,6 +154,12 @@ pub fn generate(spec: SpecSource<'_>, options: &Options) -> Result<Generation, D
             Err(problem) => problems.push(problem),
         }
     }
+    let manifest = files.iter().find(|file| file.path == "Cargo.toml");
+    if let Some(problem) =
+        manifest.and_then(|file| config::undefined_default_features(options, &file.contents))
+    {
+        problems.push(Diagnostic::new(&JsonPointer::root(), problem));
+    }
     if !problems.is_empty() {
         return Err(fail(problems));
     }

@@ -314,6 +314,17 @@ fn a_bad_config_is_located_and_nothing_is_written() {
 }
 
 #[test]
+fn default_features_the_crate_lacks_are_refused() {
+    let (dir, spec, out) = spec_folder(Some("[features]\ndefault = [\"clinet\"]\n"));
+    let error = codegen(&["--spec", &spec, "--out", &out]).unwrap_err();
+    assert!(
+        error.contains("`[features] default` of the package config names `clinet`, which the generated crate does not define (it defines client, digest, http2)"),
+        "{error}"
+    );
+    assert!(!dir.path().join("out").exists());
+}
+
+#[test]
 fn a_hand_written_readme_is_not_replaced_unless_forced() {
     let (dir, spec, out) = spec_folder(None);
     std::fs::create_dir_all(dir.path().join("out")).unwrap();
