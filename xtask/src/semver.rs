@@ -188,8 +188,9 @@ pub fn run(root: &Path, args: &SemverArgs) -> Result<String, String> {
     if git(root, &["rev-parse", "--is-inside-work-tree"]).is_err() {
         return pass(format!("{} is not a git checkout", root.display()));
     }
-    let baseline = match &args.baseline {
-        Some(revision) => revision.clone(),
+    // The revision, and how to name it to people.
+    let (baseline, named) = match &args.baseline {
+        Some(revision) => (revision.clone(), revision.clone()),
         None => {
             let at_head = |relative: &str| git(root, &["show", &format!("HEAD:./{relative}")]).ok();
             let (head_listing, head_manifest) = (at_head(&listing), at_head(&manifest));
@@ -199,7 +200,7 @@ pub fn run(root: &Path, args: &SemverArgs) -> Result<String, String> {
             if head_listing.as_deref() != Some(new_listing.as_str())
                 || head_manifest.as_deref() != Some(new_manifest.as_str())
             {
-                "HEAD".to_owned()
+                ("HEAD".to_owned(), "HEAD".to_owned())
             } else {
                 let last = git(
                     root,
@@ -230,7 +231,10 @@ pub fn run(root: &Path, args: &SemverArgs) -> Result<String, String> {
                         format!("{short} created {listing}")
                     });
                 }
-                parent
+                (
+                    parent,
+                    format!("the commit before {}", &last[..last.len().min(12)]),
+                )
             }
         }
     };
@@ -245,11 +249,11 @@ pub fn run(root: &Path, args: &SemverArgs) -> Result<String, String> {
     )
     .map_err(|_| format!("the baseline {baseline:?} is not a commit of this repository\n"))?;
     let commit = commit.trim();
-    let shown = format!("{baseline} ({})", &commit[..commit.len().min(12)]);
+    let shown = format!("{named} ({})", &commit[..commit.len().min(12)]);
     let at_baseline = |relative: &str| git(root, &["show", &format!("{commit}:./{relative}")]).ok();
     let (Some(old_listing), Some(old_manifest)) = (at_baseline(&listing), at_baseline(&manifest))
     else {
-        return pass(format!("the baseline {shown} has no {listing}"));
+        return pass(format!("the baseline, {shown}, has no {listing}"));
     };
 
     let version = |text: &str, place: &str| -> Result<(String, Version), String> {
