@@ -112,6 +112,10 @@
     )
 )]
 #[rustfmt::skip]
+#[cfg(all(doctest, feature = "client", feature = "flex-snapshots"))]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+#[rustfmt::skip]
 pub mod models;
 #[rustfmt::skip]
 pub mod operations;

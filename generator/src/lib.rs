@@ -14,6 +14,7 @@
 // A panic on some spec would be a bug the maintainer cannot act on: errors are values here.
 #![warn(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod config;
 pub mod diagnostics;
 pub mod emit;
 pub mod format;
@@ -23,6 +24,7 @@ pub mod lower;
 pub mod matcher;
 pub mod naming;
 pub mod path_template;
+pub mod public_api;
 
 use diagnostics::{Diagnostic, Diagnostics, JsonPointer};
 
@@ -34,14 +36,18 @@ pub struct SpecSource<'a> {
     pub text: &'a str,
 }
 
-/// Settings that do not come from the spec.
+/// Settings that do not come from the spec: defaults from its file name
+/// ([`Options::for_spec`]), or what the package config beside it says
+/// ([`config::options_from_config`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
     /// The package name of the generated crate, e.g. `atlas-snapshots`.
     pub crate_name: String,
     pub crate_version: String,
-    /// The crate's default features beside `client`, by feature name (a tag's feature, `full`,
-    /// `unreferenced-models`, `http2`...); `None` turns on every tag.
+    /// The rest of the manifest's `[package]`: description, links, publishing.
+    pub package: config::PackageMetadata,
+    /// The Cargo features on by default, exactly (`client`, a tag's feature, `full`,
+    /// `unreferenced-models`, `http2`...); `None` gives `client` and every tag (`full`).
     pub default_features: Option<Vec<String>>,
     /// The examples written by hand beside the generated files (`examples/<name>.rs` or
     /// `examples/<name>/main.rs`), sorted. They call Atlas, so each needs the `client`
@@ -83,6 +89,7 @@ impl Options {
                 crate_name.to_owned()
             },
             crate_version: "0.1.0".to_owned(),
+            package: config::PackageMetadata::default(),
             default_features: None,
             client_examples: Vec::new(),
         }
@@ -115,12 +122,13 @@ pub fn generate(spec: SpecSource<'_>, options: &Options) -> Result<Generation, D
     let headers = Headers {
         rust: format::header("//", spec.name),
         toml: format::header("#", spec.name),
+        markdown: format::markdown_header(spec.name),
     };
     let jobs = emit::jobs(&api);
     // Files are independent: each worker emits and formats its share, in order.
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     let chunk_size = jobs.len().div_ceil(workers).max(1);
-    let rendered: Vec<Result<GeneratedFile, Diagnostic>> = std::thread::scope(|scope| {
+    let rendered: Vec<Result<Rendered, Diagnostic>> = std::thread::scope(|scope| {
         let workers: Vec<_> = jobs
             .chunks(chunk_size)
             .map(|chunk| {
@@ -142,26 +150,69 @@ pub fn generate(spec: SpecSource<'_>, options: &Options) -> Result<Generation, D
             })
             .collect()
     });
-    let mut files = Vec::with_capacity(rendered.len());
+    let mut files = Vec::with_capacity(rendered.len() + 1);
+    let mut api_parts = Vec::with_capacity(rendered.len());
     let mut problems = Vec::new();
     for file in rendered {
         match file {
-            Ok(file) => files.push(file),
+            Ok(Rendered { file, api_part }) => {
+                files.push(file);
+                api_parts.extend(api_part);
+            }
             Err(problem) => problems.push(problem),
         }
     }
     if !problems.is_empty() {
         return Err(fail(problems));
     }
+    files.push(public_api_file(&api_parts, &headers).map_err(|problem| fail(vec![problem]))?);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Generation {
         files,
         owned_dirs: vec!["src/models".to_owned(), "src/operations".to_owned()],
     })
 }
 
+/// The listing of the crate's public API, runtime included (see [`public_api`]).
+fn public_api_file(
+    generated: &[public_api::FilePart],
+    headers: &Headers,
+) -> Result<GeneratedFile, Diagnostic> {
+    let listing = public_api::runtime_parts().and_then(|runtime| {
+        let parts: Vec<&public_api::FilePart> = generated.iter().chain(runtime).collect();
+        public_api::listing_from_parts(&parts)
+    });
+    let listing = listing.map_err(|error| {
+        Diagnostic::new(
+            &JsonPointer::root(),
+            format!("internal error: cannot list the public API ({error}); please report it with the spec"),
+        )
+    })?;
+    Ok(GeneratedFile {
+        path: public_api::LISTING_PATH.to_owned(),
+        contents: format!(
+            "{}#\n\
+             # The crate's public API, the runtime's included: one line per item, field, variant,\n\
+             # method and trait impl, with its signature. A removed or changed line is a breaking\n\
+             # change, an added line an additive one: `cargo xtask codegen` says which a run made,\n\
+             # and `cargo xtask semver` checks that the version in Cargo.toml follows.\n\
+             {listing}",
+            headers.toml
+        ),
+    })
+}
+
 struct Headers {
     rust: String,
     toml: String,
+    markdown: String,
+}
+
+/// A file as a worker hands it back: its text and, for Rust, its share of the public API
+/// listing, taken from the syntax tree the worker has at hand.
+struct Rendered {
+    file: GeneratedFile,
+    api_part: Option<public_api::FilePart>,
 }
 
 /// Emits and formats one file.
@@ -171,7 +222,11 @@ fn render_file(
     headers: &Headers,
     path: &str,
     job: emit::FileJob,
-) -> Result<GeneratedFile, Diagnostic> {
+) -> Result<Rendered, Diagnostic> {
+    let file = |path, contents| Rendered {
+        file: GeneratedFile { path, contents },
+        api_part: None,
+    };
     let emitted = emit::render(api, options, path, job).map_err(|error| {
         Diagnostic::new(
             &JsonPointer::root(),
@@ -181,14 +236,18 @@ fn render_file(
         )
     })?;
     Ok(match emitted {
-        emit::EmittedFile::Rust { path, file } => GeneratedFile {
-            path,
-            contents: format::rust_file(&file, &headers.rust),
+        emit::EmittedFile::Rust { path, file: tree } => Rendered {
+            api_part: public_api::FilePart::new(&path, &tree),
+            file: GeneratedFile {
+                contents: format::rust_file(&tree, &headers.rust),
+                path,
+            },
         },
-        emit::EmittedFile::Text { path, text } => GeneratedFile {
-            path,
-            contents: format!("{}\n{text}", headers.toml),
-        },
+        emit::EmittedFile::Text { path, text } => file(path, format!("{}\n{text}", headers.toml)),
+        emit::EmittedFile::Markdown { path, text } => {
+            file(path, format!("{}\n{text}", headers.markdown))
+        }
+        emit::EmittedFile::Verbatim { path, text } => file(path, text),
     })
 }
 

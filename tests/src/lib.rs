@@ -28,19 +28,39 @@ pub fn committed_spec_json() -> serde_json::Value {
     serde_yaml::from_str(&text).unwrap_or_else(|error| panic!("spec is not YAML: {error}"))
 }
 
-/// Generates from spec text, with options derived from the name as the xtask does.
+/// Generates from spec text, with the options the xtask gives it: from the package config
+/// beside the spec (a workspace path) when there is one.
 pub fn generate(
     name: &str,
     text: &str,
 ) -> Result<Generation, atlas_codegen::diagnostics::Diagnostics> {
-    atlas_codegen::generate(SpecSource { name, text }, &Options::for_spec(name))
+    atlas_codegen::generate(SpecSource { name, text }, &options_for(name))
 }
+
+/// The options the xtask uses for the spec at `name` (relative to the workspace).
+pub fn options_for(name: &str) -> Options {
+    let config = Path::new(name).with_extension("toml");
+    match std::fs::read_to_string(workspace_root().join(&config)) {
+        Ok(text) => {
+            let config_name = config.to_string_lossy().replace('\\', "/");
+            atlas_codegen::config::options_from_config(name, &config_name, &text)
+                .unwrap_or_else(|error| panic!("{error}"))
+        }
+        Err(_) => Options::for_spec(name),
+    }
+}
+
+/// Files left out of snapshots: the licence, the same standard text for every spec, and the
+/// public API listing, mostly the runtime's and the same for every spec (`tests/public_api.rs`
+/// tests it; the committed crate's is in `generated/`, where review sees it).
+const UNSNAPSHOTTED_FILES: &[&str] = &["LICENSE", atlas_codegen::public_api::LISTING_PATH];
 
 /// All generated files as one text, for a snapshot.
 pub fn render(generation: &Generation) -> String {
     generation
         .files
         .iter()
+        .filter(|file| !UNSNAPSHOTTED_FILES.contains(&file.path.as_str()))
         .map(|file| format!("==> {} <==\n{}", file.path, file.contents))
         .collect::<Vec<_>>()
         .join("\n")

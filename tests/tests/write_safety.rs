@@ -209,6 +209,7 @@ fn hand_written_files_are_kept_unless_forced() {
         ("src/models/user.rs", "pub struct User;\n"),
         ("src/runtime/helpers.rs", "pub fn help() {}\n"),
         ("README.md", "# Mine\n"),
+        ("CHANGELOG.md", "# Changes\n"),
     ];
     for (path, contents) in mine {
         write(&out.path().join(path), contents);
@@ -217,6 +218,9 @@ fn hand_written_files_are_kept_unless_forced() {
     let error = generate_into(out.path()).expect_err("hand-written files are refused");
     for (verb, path) in [
         ("overwrite", "Cargo.toml"),
+        // Every generated crate has a README (its registry page): a hand-written one is
+        // refused like any other file the generator would replace.
+        ("overwrite", "README.md"),
         ("overwrite", "src/lib.rs"),
         ("delete", "src/models/user.rs"),
         ("delete", "src/runtime/helpers.rs"),
@@ -230,7 +234,7 @@ fn hand_written_files_are_kept_unless_forced() {
     }
     assert!(error.contains("--force"), "{error}");
     assert!(error.contains("nothing was written"), "{error}");
-    assert!(!error.contains("README.md"), "{error}");
+    assert!(!error.contains("CHANGELOG.md"), "{error}");
     assert_eq!(entries(out.path()), before);
 
     let summary = codegen(&["--spec", &spec(), "--out", &text(out.path()), "--force"]).unwrap();
@@ -238,9 +242,11 @@ fn hand_written_files_are_kept_unless_forced() {
     assert!(!out.path().join("src/models/user.rs").exists());
     assert!(!out.path().join("src/runtime/helpers.rs").exists());
     assert_eq!(
-        fs::read_to_string(out.path().join("README.md")).unwrap(),
-        "# Mine\n"
+        fs::read_to_string(out.path().join("CHANGELOG.md")).unwrap(),
+        "# Changes\n"
     );
+    let readme = fs::read_to_string(out.path().join("README.md")).unwrap();
+    assert!(readme.starts_with("<!-- @generated"), "{readme}");
     let manifest = fs::read_to_string(out.path().join("Cargo.toml")).unwrap();
     assert!(manifest.starts_with("# @generated"), "{manifest}");
 }

@@ -157,7 +157,10 @@ fn a_new_enum_value_or_field_changes_only_its_own_model() {
     let (name, text) = committed_spec();
     let before = generate(&name, &text).unwrap();
     let edited = text
-        .replacen("- COMPLETED\n", "- COMPLETED\n                - ARCHIVED\n", 1)
+        // At the list's own indentation: deeper, `- ARCHIVED` would continue the scalar
+        // `COMPLETED` (as it once did here, unseen until the API listing showed `Completed`
+        // gone).
+        .replacen("- COMPLETED\n", "- COMPLETED\n            - ARCHIVED\n", 1)
         .replacen(
             "    BackupSnapshot:\n      type: object\n      properties:\n",
             "    BackupSnapshot:\n      type: object\n      properties:\n        region:\n          type: string\n          description: Where the snapshot lives.\n",
@@ -176,10 +179,30 @@ fn a_new_enum_value_or_field_changes_only_its_own_model() {
     assert_eq!(
         changed,
         [
+            "public-api.txt",
             "src/models/backup_snapshot.rs",
             "src/models/backup_tenant_snapshot_status.rs"
         ]
     );
+    // The listing of the public API records both as additions.
+    let listing = |generation: &atlas_codegen::Generation| {
+        generation
+            .files
+            .iter()
+            .find(|file| file.path == atlas_codegen::public_api::LISTING_PATH)
+            .map(|file| file.contents.clone())
+            .unwrap()
+    };
+    let change = atlas_codegen::public_api::ApiChange::between(&listing(&before), &listing(&after));
+    assert_eq!(
+        change.added,
+        [
+            "#[cfg(feature = \"legacy-backup\")] field crate::models::BackupSnapshot.region: Option<String>",
+            "#[cfg(feature = \"legacy-backup\")] impl crate::models::BackupSnapshot { pub fn region(&self) -> Option<&str> }",
+            "#[cfg(feature = \"shared-tier-snapshots\")] variant crate::models::BackupTenantSnapshotStatus::Archived",
+        ]
+    );
+    assert!(change.removed.is_empty(), "{change:?}");
     let status = &after
         .files
         .iter()

@@ -45,7 +45,7 @@ pub fn codegen(root: &Path, args: &CodegenArgs) -> Result<String, String> {
     let spec_name = display_path(root, &spec_path);
     let text = std::fs::read_to_string(&spec_path)
         .map_err(|error| format!("cannot read the spec {spec_name}: {error}\n"))?;
-    let mut options = Options::for_spec(&spec_name);
+    let mut options = options_for(root, &spec_path, &spec_name)?;
     options.client_examples = hand_written_examples(&out_dir);
     let mut generation = atlas_codegen::generate(
         SpecSource {
@@ -78,6 +78,7 @@ pub fn codegen(root: &Path, args: &CodegenArgs) -> Result<String, String> {
     let plan = Plan::new(&out_dir, &generation, &known).map_err(|error| {
         format!("cannot generate into {out_name}:\n{error}\nnothing was written.\n")
     })?;
+    let api_report = crate::semver::codegen_report(&plan, &out_dir, &options);
     if args.check {
         return if plan.is_empty() {
             Ok(format!("{out_name} is up to date with {spec_name}.\n"))
@@ -90,7 +91,7 @@ pub fn codegen(root: &Path, args: &CodegenArgs) -> Result<String, String> {
     }
     if plan.is_empty() && plan.leftovers.is_empty() {
         let summary = format!(
-            "{out_name} is up to date with {spec_name} ({} files).\n",
+            "{out_name} is up to date with {spec_name} ({} files).\n{api_report}",
             generation.files.len()
         );
         return verified(args, &out_dir, &out_name, summary);
@@ -103,7 +104,38 @@ pub fn codegen(root: &Path, args: &CodegenArgs) -> Result<String, String> {
             format!("writing {out_name} failed, and everything written was rolled back: {error}\n")
         }
     })?;
-    verified(args, &out_dir, &out_name, plan.summary(&out_name))
+    let summary = format!("{}{api_report}", plan.summary(&out_name));
+    verified(args, &out_dir, &out_name, summary)
+}
+
+/// The package config beside a spec: `spec/atlas-snapshots.toml` for
+/// `spec/atlas-snapshots.yaml`.
+pub fn config_path(spec_path: &Path) -> PathBuf {
+    spec_path.with_extension("toml")
+}
+
+/// The generator's options for a spec: from its package config when it has one (see
+/// `atlas_codegen::config`), else the defaults.
+///
+/// # Errors
+///
+/// A config that cannot be read, or every problem in it, located.
+pub fn options_for(root: &Path, spec_path: &Path, spec_name: &str) -> Result<Options, String> {
+    let config = config_path(spec_path);
+    match std::fs::read_to_string(&config) {
+        Ok(text) => {
+            let config_name = display_path(root, &config);
+            atlas_codegen::config::options_from_config(spec_name, &config_name, &text)
+                .map_err(|error| format!("{error}nothing was written.\n"))
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            Ok(Options::for_spec(spec_name))
+        }
+        Err(error) => Err(format!(
+            "cannot read the package config {}: {error}\nnothing was written.\n",
+            display_path(root, &config)
+        )),
+    }
 }
 
 /// The summary, after `--verify`'s checks when asked for.

@@ -5,6 +5,7 @@
 
 pub mod bench_build;
 pub mod codegen;
+pub mod semver;
 pub mod spec_sync;
 pub mod test_suite;
 pub mod verify;
@@ -15,13 +16,16 @@ use std::path::{Path, PathBuf};
 const USAGE: &str = "\
 usage: cargo xtask codegen [--check] [--force] [--verify] [--spec PATH] [--out DIR]
        cargo xtask test
+       cargo xtask semver [--baseline REV]
        cargo xtask spec add|drift ...
        cargo xtask bench-build [--spec PATH] [--features LIST] [--no-default-features]
                                [--progenitor] [--progenitor-compat | --progenitor-spec PATH]
                                [--progenitor-interface positional|builder] [--runs N]
                                [--no-committed] [--json]
 
-  codegen                regenerate generated/ from spec/atlas-snapshots.yaml
+  codegen                regenerate generated/ from spec/atlas-snapshots.yaml (package
+                         settings from spec/atlas-snapshots.toml); says whether the
+                         public API changed, additively or in a breaking way
   codegen --check        change nothing; fail with a diff when generated/ is stale
   codegen --spec PATH --out DIR
                          generate a complete crate (runtime included) from any spec
@@ -30,7 +34,11 @@ usage: cargo xtask codegen [--check] [--force] [--verify] [--spec PATH] [--out D
                          -D warnings and its doc tests
   codegen --force        also replace or delete files in the output that lack the
                          `@generated` header (never through a symbolic link)
-  test                   the whole suite: drift check, fmt, clippy, doc, tests
+  test                   the whole suite: drift check, semver, fmt, clippy, doc, tests,
+                         cargo publish --dry-run
+  semver                 fail when generated/public-api.txt broke against the baseline
+                         (the commit before its last change; HEAD while it is being
+                         changed) without the version bump semver asks for
   spec add OPERATION_ID... --from OFFICIAL_SPEC [--spec PATH] [--dry-run] [--overwrite]
                          copy official operations and every component they reach
                          into the spec, appending text (comments and layout stay)
@@ -67,6 +75,11 @@ pub fn run(args: &[String]) -> Result<String, String> {
             codegen::codegen(&workspace_root(), &options)
         }
         Some((command, [])) if command == "test" => test_suite::run(&workspace_root()),
+        Some((command, rest)) if command == "semver" => {
+            let args =
+                semver::SemverArgs::parse(rest).map_err(|error| format!("{error}\n\n{USAGE}"))?;
+            semver::run(&workspace_root(), &args)
+        }
         Some((command, rest)) if command == "spec" => spec_sync::run(&workspace_root(), rest),
         Some((command, rest)) if command == "bench-build" => {
             if rest.iter().any(|arg| arg == "--help" || arg == "-h") {

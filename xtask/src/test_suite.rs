@@ -1,4 +1,8 @@
 //! `cargo xtask test`: the whole suite, in the order that fails fastest, as CI runs it.
+//!
+//! CI should check out at least the last two commits (`fetch-depth: 2`, or all with `0`):
+//! `cargo xtask semver` compares the public API with the state before its last change, and
+//! only passes with a notice when that commit is missing.
 
 use std::process::Command;
 
@@ -67,17 +71,68 @@ pub fn run(root: &std::path::Path) -> Result<String, String> {
         },
     )?;
     print!("{check}");
+    println!("==> the version follows the public API: cargo xtask semver");
+    print!(
+        "{}",
+        crate::semver::run(root, &crate::semver::SemverArgs::default())?
+    );
     for step in STEPS {
-        println!("==> {}: cargo {}", step.title, step.args.join(" "));
-        let status = Command::new(&cargo)
-            .args(step.args)
-            .envs(step.env.iter().copied())
-            .current_dir(root)
-            .status()
-            .map_err(|error| format!("cannot run cargo: {error}\n"))?;
-        if !status.success() {
-            return Err(format!("the test suite failed at: {}\n", step.title));
-        }
+        run_cargo(&cargo, root, step.title, step.args, step.env)?;
     }
+    // Last, as the slowest step on a fresh machine (about a minute: the packaged crate is
+    // built on its own, against the newest compatible dependencies); it needs the crates.io
+    // index. Uncommitted changes are packaged as they are, which cargo only does when told.
+    let mut publish = vec!["publish", "--dry-run", "-p", PUBLISHED_CRATE];
+    if is_dirty(root) {
+        publish.push("--allow-dirty");
+    }
+    run_cargo(
+        &cargo,
+        root,
+        "the generated crate packages and builds as published",
+        &publish,
+        &[],
+    )?;
     Ok("the whole test suite passed.\n".to_owned())
+}
+
+/// The crate `cargo xtask test` checks with `cargo publish --dry-run`.
+const PUBLISHED_CRATE: &str = "atlas-snapshots";
+
+fn run_cargo(
+    cargo: &str,
+    root: &std::path::Path,
+    title: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> Result<(), String> {
+    println!("==> {title}: cargo {}", args.join(" "));
+    let status = Command::new(cargo)
+        .args(args)
+        .envs(env.iter().copied())
+        .current_dir(root)
+        .status()
+        .map_err(|error| format!("cannot run cargo: {error}\n"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("the test suite failed at: {title}\n"))
+    }
+}
+
+/// Whether what `cargo package` checks (the generated crate, the workspace manifest and lock
+/// file) has uncommitted changes. Outside a git checkout cargo checks nothing.
+fn is_dirty(root: &std::path::Path) -> bool {
+    Command::new("git")
+        .args([
+            "status",
+            "--porcelain",
+            "--",
+            "generated",
+            "Cargo.toml",
+            "Cargo.lock",
+        ])
+        .current_dir(root)
+        .output()
+        .is_ok_and(|output| output.status.success() && !output.stdout.is_empty())
 }

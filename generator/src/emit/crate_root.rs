@@ -3,35 +3,62 @@
 use super::docs::inner_doc_attrs;
 use super::features;
 use crate::Options;
+use crate::config::Publish;
 use crate::ir::{
     Api, Gate, Method, Operation, ParameterType, PatternEngine, SecurityScheme, TypeRef,
 };
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-/// `Cargo.toml`. Dependency versions are those the hand-written runtime is written against.
+/// `Cargo.toml`. Dependency versions are those the hand-written runtime is written against;
+/// the package fields come from the options (the package config beside the spec).
 pub fn manifest(api: &Api, options: &Options) -> String {
-    // A TOML basic string is one line without control characters: the title's whitespace
-    // (newlines, tabs) collapses to single spaces and other control characters go; then
-    // backslashes and quotes are escaped.
-    let title: String = api
-        .title
-        .chars()
-        .filter(|c| !c.is_control() || c.is_whitespace())
-        .collect();
-    let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
-    let description = format!("Typed client for the {title} (generated from an OpenAPI spec).")
-        .replace('\\', "\\\\")
-        .replace('"', "\\\"");
+    let package = &options.package;
+    let description = package.description.clone().unwrap_or_else(|| {
+        // The title's whitespace (newlines, tabs) collapses to single spaces and other control
+        // characters go: a description is one line on the registry page.
+        let title: String = api
+            .title
+            .chars()
+            .filter(|c| !c.is_control() || c.is_whitespace())
+            .collect();
+        let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+        format!("Typed client for the {title} (generated from an OpenAPI spec).")
+    });
+    let mut optional = String::new();
+    for (key, value) in [
+        ("repository", &package.repository),
+        ("homepage", &package.homepage),
+        ("documentation", &options.documentation_url()),
+    ] {
+        if let Some(value) = value {
+            optional.push_str(&format!("{key} = {}\n", toml_string(value)));
+        }
+    }
+    for (key, values) in [
+        ("keywords", &package.keywords),
+        ("categories", &package.categories),
+    ] {
+        if !values.is_empty() {
+            optional.push_str(&format!("{key} = {}\n", toml_array(values)));
+        }
+    }
+    let publish = match &package.publish {
+        Publish::Nowhere => "false".to_owned(),
+        Publish::Anywhere => "true".to_owned(),
+        Publish::Registries(registries) => toml_array(registries),
+    };
     format!(
         r#"[package]
-name = "{name}"
-version = "{version}"
+name = {name}
+version = {version}
 edition = "2024"
 rust-version = "1.85"
-description = "{description}"
+description = {description}
+# The hand-written runtime every generated crate embeds is Apache-2.0; LICENSE holds the text.
 license = "Apache-2.0"
-publish = false
+readme = "README.md"
+{optional}publish = {publish}
 
 [features]
 {default}
@@ -75,8 +102,9 @@ unsafe_code = "forbid"
 all-features = true
 rustdoc-args = ["--cfg", "docsrs"]
 "#,
-        name = options.crate_name,
-        version = options.crate_version,
+        name = toml_string(&options.crate_name),
+        version = toml_string(&options.crate_version),
+        description = toml_string(&description),
         pattern_engines = pattern_engines(api),
         default = features::manifest_default(options),
         tag_features = features::manifest_entries(api),
@@ -90,10 +118,35 @@ fn client_examples(options: &Options) -> String {
         .client_examples
         .iter()
         .map(|name| {
-            let name = name.replace('\\', "\\\\").replace('"', "\\\"");
-            format!("\n[[example]]\nname = \"{name}\"\nrequired-features = [\"client\"]\n")
+            format!(
+                "\n[[example]]\nname = {}\nrequired-features = [\"client\"]\n",
+                toml_string(name)
+            )
         })
         .collect()
+}
+
+/// A TOML basic string: one line, with quotes, backslashes and control characters escaped.
+pub(super) fn toml_string(text: &str) -> String {
+    let mut quoted = String::with_capacity(text.len() + 2);
+    quoted.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            '\n' => quoted.push_str("\\n"),
+            '\t' => quoted.push_str("\\t"),
+            c if c.is_control() => quoted.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('"');
+    quoted
+}
+
+pub(super) fn toml_array(items: &[String]) -> String {
+    let items: Vec<String> = items.iter().map(|item| toml_string(item)).collect();
+    format!("[{}]", items.join(", "))
 }
 
 /// The regular-expression engines the spec's patterns need, and no other.
@@ -183,6 +236,21 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
             pub type Error = runtime::Error<#error_body>;
         }
     });
+    let mut readme_gates: Vec<&Gate> = [example_operation(api), list_example_operation(api)]
+        .into_iter()
+        .flatten()
+        .map(|operation| &operation.gate)
+        .collect();
+    readme_gates.dedup();
+    // rustfmt and prettyplease lay out a long `cfg` differently (see `error_alias`).
+    let readme_skip_rustfmt = readme_gates
+        .iter()
+        .any(|gate| **gate != Gate::Always)
+        .then(|| quote! { #[rustfmt::skip] });
+    let readme_gates: Vec<TokenStream> = readme_gates
+        .into_iter()
+        .filter_map(features::predicate)
+        .collect();
     let gated = features::any_gated(api);
     let allow_broken_links = gated.then(|| {
         quote! {
@@ -201,6 +269,14 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         #features_docs
         #![cfg_attr(docsrs, feature(doc_cfg))]
         #allow_broken_links
+
+        // The README is the registry page: its examples are compiled and run as doc tests so
+        // that it never shows code that does not build. One of them uses the client, and
+        // their operations may need their tags' features.
+        #readme_skip_rustfmt
+        #[cfg(all(doctest, feature = "client" #(, #readme_gates)*))]
+        #[doc = include_str!("../README.md")]
+        struct ReadmeDoctests;
 
         #[rustfmt::skip]
         pub mod models;
@@ -237,13 +313,7 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
 /// A crate-docs section on the async client, shown when its feature is on: the first list
 /// operation, paged through as a stream.
 fn client_example(api: &Api, crate_ident: &str) -> Option<String> {
-    let operation = api
-        .operations
-        .iter()
-        .filter(|operation| operation.deprecation.as_ref().is_none_or(|d| !d.deprecated))
-        .chain(&api.operations)
-        .filter(|operation| operation.pagination.is_some())
-        .min_by_key(|operation| operation.gate != Gate::Always)?;
+    let operation = list_example_operation(api)?;
     let (arguments, _) = example_arguments(operation);
     let (gate_open, gate_close) = example_gate(operation);
     Some(format!(
@@ -296,6 +366,17 @@ fn example_needs(operation: &Operation) -> String {
     }
 }
 
+/// The operation the client examples page through: a current list operation, when the spec
+/// has one, and one that compiles whatever the features, when the spec has such.
+pub(super) fn list_example_operation(api: &Api) -> Option<&Operation> {
+    api.operations
+        .iter()
+        .filter(|operation| operation.deprecation.as_ref().is_none_or(|d| !d.deprecated))
+        .chain(&api.operations)
+        .filter(|operation| operation.pagination.is_some())
+        .min_by_key(|operation| operation.gate != Gate::Always)
+}
+
 /// The error body all operations share, when they do, and the features it compiles under.
 fn shared_error_body(api: &Api) -> Option<(TokenStream, Gate)> {
     let first = api.operations.first()?;
@@ -314,7 +395,7 @@ fn shared_error_body(api: &Api) -> Option<(TokenStream, Gate)> {
 
 /// The operation the crate docs show: a current read, when the spec has one, and one that
 /// compiles whatever the features, when the spec has such.
-fn example_operation(api: &Api) -> Option<&Operation> {
+pub(super) fn example_operation(api: &Api) -> Option<&Operation> {
     let current = |operation: &&Operation| {
         operation
             .deprecation
@@ -332,7 +413,7 @@ fn example_operation(api: &Api) -> Option<&Operation> {
 
 /// Rust expressions for the required parameters, from the spec's examples, and whether they
 /// are all real values (else the doctest is compiled but not run).
-fn example_arguments(operation: &Operation) -> (Vec<String>, bool) {
+pub(super) fn example_arguments(operation: &Operation) -> (Vec<String>, bool) {
     let mut runnable = true;
     let mut arguments: Vec<String> = operation
         .parameters

@@ -107,7 +107,8 @@ pub fn check_default_features(api: &Api, options: &Options) -> Result<(), Vec<Di
             Diagnostic::new(
                 &JsonPointer::root(),
                 format!(
-                    "the default features name {name:?}, which is no feature of this crate; {hint}"
+                    "the default features (`[features] default` of the package config) name \
+                     {name:?}, which is no feature of this crate; {hint}"
                 ),
             )
         })
@@ -119,21 +120,28 @@ pub fn check_default_features(api: &Api, options: &Options) -> Result<(), Vec<Di
     }
 }
 
-/// The manifest's `default` line: `client`, then the maintainer's choice or every tag.
-pub fn manifest_default(options: &Options) -> String {
-    let mut names = vec!["client"];
+/// The features on by default: the maintainer's choice, or the client and every tag.
+pub fn default_features(options: &Options) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
     match &options.default_features {
-        None => names.push(FULL_FEATURE),
+        None => names.extend(["client".to_owned(), FULL_FEATURE.to_owned()]),
         Some(chosen) => {
             for name in chosen {
-                if !names.contains(&name.as_str()) {
-                    names.push(name);
+                if !names.contains(name) {
+                    names.push(name.clone());
                 }
             }
         }
     }
-    let quoted: Vec<String> = names.iter().map(|name| format!("{name:?}")).collect();
-    format!("default = [{}]", quoted.join(", "))
+    names
+}
+
+/// The manifest's `default` line.
+pub fn manifest_default(options: &Options) -> String {
+    format!(
+        "default = {}",
+        super::crate_root::toml_array(&default_features(options))
+    )
 }
 
 /// The manifest's entries for `full`, each tag and the unreferenced models.

@@ -1,4 +1,5 @@
-//! Stage 3: the IR into token streams, one per generated module, plus the crate manifest.
+//! Stage 3: the IR into token streams, one per generated module, plus the crate manifest,
+//! its README and its licence.
 
 mod accessors;
 mod body;
@@ -10,6 +11,7 @@ mod inline;
 mod one_of;
 mod operations;
 mod patterns;
+mod readme;
 mod rules;
 mod serde_impls;
 mod types;
@@ -25,15 +27,24 @@ use quote::quote;
 pub enum EmittedFile {
     /// Rust source, parsed (which checks the emitted tokens), for the next stage to print.
     Rust { path: String, file: Box<syn::File> },
-    /// Any other text (the manifest), already in final form but for the header.
+    /// TOML (the manifest), already in final form but for the header.
     Text { path: String, text: String },
+    /// Markdown (the README), already in final form but for the header.
+    Markdown { path: String, text: String },
+    /// A file that gets no header: the licence, whose text is the standard one.
+    Verbatim { path: String, text: String },
 }
+
+/// The licence of the runtime every generated crate embeds, which the crate ships.
+const LICENSE: &str = include_str!("../../../LICENSE");
 
 /// One file to emit. Emission is split into jobs so that callers can render files on
 /// several threads (token streams cannot cross threads; the IR can).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileJob {
     Manifest,
+    Readme,
+    License,
     LibRs,
     Patterns,
     Rules,
@@ -48,6 +59,8 @@ pub enum FileJob {
 pub fn jobs(api: &Api) -> Vec<(String, FileJob)> {
     let mut jobs = vec![
         ("Cargo.toml".to_owned(), FileJob::Manifest),
+        ("README.md".to_owned(), FileJob::Readme),
+        ("LICENSE".to_owned(), FileJob::License),
         ("src/lib.rs".to_owned(), FileJob::LibRs),
         ("src/patterns.rs".to_owned(), FileJob::Patterns),
         ("src/rules.rs".to_owned(), FileJob::Rules),
@@ -89,6 +102,18 @@ pub fn render(
                 text: crate_root::manifest(api, options),
             });
         }
+        FileJob::Readme => {
+            return Ok(EmittedFile::Markdown {
+                path,
+                text: readme::readme(api, options),
+            });
+        }
+        FileJob::License => {
+            return Ok(EmittedFile::Verbatim {
+                path,
+                text: LICENSE.to_owned(),
+            });
+        }
         FileJob::LibRs => crate_root::lib_rs(api, options),
         FileJob::Patterns => patterns::patterns_module(api),
         FileJob::Rules => rules::rules_module(api),
@@ -117,6 +142,8 @@ impl std::fmt::Debug for EmittedFile {
         let kind = match self {
             EmittedFile::Rust { .. } => "Rust",
             EmittedFile::Text { .. } => "Text",
+            EmittedFile::Markdown { .. } => "Markdown",
+            EmittedFile::Verbatim { .. } => "Verbatim",
         };
         f.debug_struct("EmittedFile")
             .field("kind", &kind)
@@ -128,7 +155,10 @@ impl std::fmt::Debug for EmittedFile {
 impl EmittedFile {
     pub fn path(&self) -> &str {
         match self {
-            EmittedFile::Rust { path, .. } | EmittedFile::Text { path, .. } => path,
+            EmittedFile::Rust { path, .. }
+            | EmittedFile::Text { path, .. }
+            | EmittedFile::Markdown { path, .. }
+            | EmittedFile::Verbatim { path, .. } => path,
         }
     }
 }
