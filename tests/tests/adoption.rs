@@ -392,3 +392,21 @@ fn string_enum_docs_say_how_to_match() {
         assert!(docs.contains(needle), "{needle} missing from: {docs}");
     }
 }
+
+#[test]
+fn the_first_paragraph_of_the_docs_and_the_registry_page_names_flex() {
+    // Flex is the API Atlas moves shared-tier and serverless clusters to: a reader who
+    // looks for it must see at once that this crate covers it.
+    let lib = generated("src/lib.rs");
+    let summary = lib
+        .lines()
+        .find_map(|line| line.strip_prefix("//! "))
+        .unwrap();
+    assert!(summary.contains("Flex"), "{summary}");
+    let manifest = generated("Cargo.toml");
+    let description = manifest
+        .lines()
+        .find(|line| line.starts_with("description = "))
+        .unwrap();
+    assert!(description.contains("Flex"), "{description}");
+}

@@ -152,7 +152,19 @@ async fn requests_carry_accept_and_user_agent() {
         Some("application/vnd.atlas.2023-01-01+json")
     );
     let agent = request.header("user-agent").unwrap();
-    assert!(agent.starts_with("atlas-snapshots/0.1.0 ("), "{agent}");
+    // The crate's own name and version, as its manifest says.
+    let manifest =
+        std::fs::read_to_string(integration_tests::workspace_root().join("generated/Cargo.toml"))
+            .unwrap();
+    let version = manifest
+        .lines()
+        .find_map(|line| line.strip_prefix("version = "))
+        .unwrap()
+        .trim_matches('"');
+    assert!(
+        agent.starts_with(&format!("atlas-snapshots/{version} (")),
+        "{agent}"
+    );
     assert!(agent.ends_with(" my-tool/1.2"), "{agent}");
 }
 

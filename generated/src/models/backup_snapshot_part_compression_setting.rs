@@ -56,18 +56,6 @@ impl std::hash::Hash for BackupSnapshotPartCompressionSetting {
         std::hash::Hash::hash(self.as_str(), state);
     }
 }
-impl PartialOrd for BackupSnapshotPartCompressionSetting {
-    #[inline]
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for BackupSnapshotPartCompressionSetting {
-    #[inline]
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
 impl std::str::FromStr for BackupSnapshotPartCompressionSetting {
     type Err = std::convert::Infallible;
     #[inline]

@@ -74,18 +74,6 @@ impl std::hash::Hash for BackupTenantSnapshotStatus {
         std::hash::Hash::hash(self.as_str(), state);
     }
 }
-impl PartialOrd for BackupTenantSnapshotStatus {
-    #[inline]
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for BackupTenantSnapshotStatus {
-    #[inline]
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
 impl std::str::FromStr for BackupTenantSnapshotStatus {
     type Err = std::convert::Infallible;
     #[inline]

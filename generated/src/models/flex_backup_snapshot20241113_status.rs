@@ -74,18 +74,6 @@ impl std::hash::Hash for FlexBackupSnapshot20241113Status {
         std::hash::Hash::hash(self.as_str(), state);
     }
 }
-impl PartialOrd for FlexBackupSnapshot20241113Status {
-    #[inline]
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for FlexBackupSnapshot20241113Status {
-    #[inline]
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
 impl std::str::FromStr for FlexBackupSnapshot20241113Status {
     type Err = std::convert::Infallible;
     #[inline]

@@ -58,18 +58,6 @@ impl std::hash::Hash for ListLegacySnapshotsCompleted {
         std::hash::Hash::hash(self.as_str(), state);
     }
 }
-impl PartialOrd for ListLegacySnapshotsCompleted {
-    #[inline]
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for ListLegacySnapshotsCompleted {
-    #[inline]
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
 impl std::str::FromStr for ListLegacySnapshotsCompleted {
     type Err = std::convert::Infallible;
     #[inline]

@@ -69,18 +69,6 @@ impl std::hash::Hash for ServerlessBackupSnapshotStatus {
         std::hash::Hash::hash(self.as_str(), state);
     }
 }
-impl PartialOrd for ServerlessBackupSnapshotStatus {
-    #[inline]
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for ServerlessBackupSnapshotStatus {
-    #[inline]
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
 impl std::str::FromStr for ServerlessBackupSnapshotStatus {
     type Err = std::convert::Infallible;
     #[inline]

@@ -8,7 +8,7 @@
 /// Returns one snapshot of one flex cluster from the specified project. To use this resource, the requesting Service Account or API Key must have the Project Read Only role. It replaces `getSharedClusterBackup`.
 ///
 /// Atlas reference: <https://www.mongodb.com/docs/api/doc/atlas-admin-api-v2/operation/operation-getflexbackup>
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is built and sent"]
 pub struct GetFlexBackupRequest {
     group_id: String,

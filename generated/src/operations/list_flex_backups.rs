@@ -8,7 +8,7 @@
 /// Returns all snapshots of one flex cluster from the specified project. To use this resource, the requesting Service Account or API Key must have the Project Read Only role. It replaces `listSharedClusterBackups` and `listServerlessBackups`.
 ///
 /// Atlas reference: <https://www.mongodb.com/docs/api/doc/atlas-admin-api-v2/operation/operation-listflexbackups>
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is built and sent"]
 pub struct ListFlexBackupsRequest {
     group_id: String,

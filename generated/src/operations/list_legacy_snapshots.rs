@@ -11,7 +11,7 @@
 ///
 /// Atlas reference: <https://www.mongodb.com/docs/api/doc/atlas-admin-api-v2/operation/operation-listlegacysnapshots>
 #[deprecated(note = "Atlas deprecated this operation.")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is built and sent"]
 pub struct ListLegacySnapshotsRequest {
     group_id: String,

@@ -12,7 +12,7 @@
 /// **Sunset.** Atlas sunsets this operation in January 2026. Use [`ListFlexBackupsRequest`](crate::operations::ListFlexBackupsRequest) (`Client::list_flex_backups`) instead. See <https://www.mongodb.com/docs/api/doc/atlas-admin-api-v2/operation/operation-listflexbackups>.
 ///
 /// Atlas reference: <https://www.mongodb.com/docs/api/doc/atlas-admin-api-v2/operation/operation-listserverlessbackups>
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is built and sent"]
 pub struct ListServerlessBackupsRequest {
     group_id: String,

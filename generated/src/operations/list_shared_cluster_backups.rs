@@ -15,7 +15,7 @@
 #[deprecated(
     note = "Atlas deprecated this operation and sunsets it in January 2026. Use `ListFlexBackupsRequest` or `Client::list_flex_backups` instead."
 )]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is built and sent"]
 pub struct ListSharedClusterBackupsRequest {
     group_id: String,

@@ -328,7 +328,10 @@ fn client_example(api: &Api, crate_ident: &str) -> Option<String> {
          let client = {crate_ident}::Client::builder()\n    \
              .service_account(\"mdb_sa_id_...\", \"mdb_sa_sk_...\")\n    \
              .build()?;\n\
-         let mut items = client.{fn_name}({arguments}).items_per_page(100).stream();\n\
+         // A call is a value of a named type: store it, pass it on, return it.\n\
+         let call: {crate_ident}::operations::{call_type} =\n    \
+             client.{fn_name}({arguments}).items_per_page(100);\n\
+         let mut items = call.stream();\n\
          while let Some(item) = items.try_next().await? {{\n    \
              println!(\"{{item:?}}\");\n\
          }}\n\
@@ -338,6 +341,7 @@ fn client_example(api: &Api, crate_ident: &str) -> Option<String> {
          ```\n\n\
          Errors are [`Error`]: match on the variant, or ask for `status()` and `error_code()`.\n",
         fn_name = operation.fn_name,
+        call_type = super::client::call_type_ident(operation),
         arguments = arguments.join(", "),
         needs = example_needs(operation),
     ))
