@@ -19,9 +19,9 @@
 
 #![allow(deprecated)] // Atlas deprecated these operations; listing them is still what this shows.
 
+use atlas_snapshots::models::ApiError;
+use atlas_snapshots::runtime::{ItemStream, Paginated};
 use atlas_snapshots::{Client, ConfigError, Credentials, Error};
-use futures_util::{Stream, StreamExt};
-use std::pin::pin;
 use std::process::ExitCode;
 
 fn var(name: &str) -> Option<String> {
@@ -42,13 +42,14 @@ fn credentials() -> Result<Credentials, String> {
 }
 
 /// Prints each item as it arrives and returns how many there were.
-async fn print_all<T: std::fmt::Debug>(
-    items: impl Stream<Item = Result<T, Error>>,
-) -> Result<usize, Error> {
-    let mut items = pin!(items);
+async fn print_all<O>(mut items: ItemStream<O>) -> Result<usize, Error>
+where
+    O: Paginated<ErrorBody = ApiError>,
+    O::Item: std::fmt::Debug,
+{
     let mut count = 0;
-    while let Some(item) = items.next().await {
-        println!("{:?}", item?);
+    while let Some(item) = items.try_next().await? {
+        println!("{item:?}");
         count += 1;
     }
     Ok(count)
@@ -106,7 +107,7 @@ async fn run() -> Result<usize, String> {
         "tenant" => {
             let call = client.list_shared_cluster_backups(group_id, cluster);
             call.send().await.map(|page| {
-                let results = page.results.unwrap_or_default();
+                let results = page.results();
                 results.iter().for_each(|item| println!("{item:?}"));
                 results.len()
             })
@@ -119,7 +120,7 @@ async fn run() -> Result<usize, String> {
         }
         other => {
             return Err(format!(
-                "ATLAS_SNAPSHOTS={other}: use legacy, tenant or serverless"
+                "ATLAS_SNAPSHOTS={other}: use flex, legacy, tenant or serverless"
             ));
         }
     };
