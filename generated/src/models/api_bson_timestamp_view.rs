@@ -37,13 +37,21 @@ impl<'de> serde::Deserialize<'de> for ApiBSONTimestampView {
 impl crate::runtime::FromObject for ApiBSONTimestampView {
     const FIELDS: &'static [&'static str] = &["date", "increment"];
     const EXPECTING: &'static str = "struct ApiBSONTimestampView";
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "date" => Some(0),
+            "increment" => Some(1),
+            _ => None,
+        }
+    }
     fn from_object<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
         let mut date = None;
         let mut increment = None;
         while let Some(__field) = __map
-            .next_key_seed(crate::runtime::FieldIndex(Self::FIELDS))?
+            .next_key_seed(crate::runtime::FieldOf::<Self>::SEED)?
         {
             match __field {
                 Some(0) => date = __map.next_value()?,

@@ -64,6 +64,18 @@ impl crate::runtime::FromObject for ApiError {
         "reason",
     ];
     const EXPECTING: &'static str = "struct ApiError";
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "badRequestDetail" => Some(0),
+            "detail" => Some(1),
+            "error" => Some(2),
+            "errorCode" => Some(3),
+            "parameters" => Some(4),
+            "reason" => Some(5),
+            _ => None,
+        }
+    }
     fn from_object<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
@@ -74,7 +86,7 @@ impl crate::runtime::FromObject for ApiError {
         let mut parameters = None;
         let mut reason = None;
         while let Some(__field) = __map
-            .next_key_seed(crate::runtime::FieldIndex(Self::FIELDS))?
+            .next_key_seed(crate::runtime::FieldOf::<Self>::SEED)?
         {
             match __field {
                 Some(0) => bad_request_detail = __map.next_value()?,

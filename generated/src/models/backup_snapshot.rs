@@ -105,6 +105,24 @@ impl crate::runtime::FromObject for BackupSnapshot {
         "parts",
     ];
     const EXPECTING: &'static str = "struct BackupSnapshot";
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "clusterId" => Some(0),
+            "clusterName" => Some(1),
+            "complete" => Some(2),
+            "created" => Some(3),
+            "doNotDelete" => Some(4),
+            "expires" => Some(5),
+            "groupId" => Some(6),
+            "id" => Some(7),
+            "incremental" => Some(8),
+            "lastOplogAppliedTimestamp" => Some(9),
+            "links" => Some(10),
+            "parts" => Some(11),
+            _ => None,
+        }
+    }
     fn from_object<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
@@ -121,7 +139,7 @@ impl crate::runtime::FromObject for BackupSnapshot {
         let mut links = None;
         let mut parts = None;
         while let Some(__field) = __map
-            .next_key_seed(crate::runtime::FieldIndex(Self::FIELDS))?
+            .next_key_seed(crate::runtime::FieldOf::<Self>::SEED)?
         {
             match __field {
                 Some(0) => cluster_id = __map.next_value()?,

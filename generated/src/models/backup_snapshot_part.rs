@@ -124,6 +124,26 @@ impl crate::runtime::FromObject for BackupSnapshotPart {
         "typeName",
     ];
     const EXPECTING: &'static str = "struct BackupSnapshotPart";
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "clusterId" => Some(0),
+            "completedTime" => Some(1),
+            "compressionSetting" => Some(2),
+            "dataSizeBytes" => Some(3),
+            "encryptionEnabled" => Some(4),
+            "fcv" => Some(5),
+            "fileSizeBytes" => Some(6),
+            "machineId" => Some(7),
+            "masterKeyUUID" => Some(8),
+            "mongodVersion" => Some(9),
+            "replicaSetName" => Some(10),
+            "replicaState" => Some(11),
+            "storageSizeBytes" => Some(12),
+            "typeName" => Some(13),
+            _ => None,
+        }
+    }
     fn from_object<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
@@ -142,7 +162,7 @@ impl crate::runtime::FromObject for BackupSnapshotPart {
         let mut storage_size_bytes = None;
         let mut type_name = None;
         while let Some(__field) = __map
-            .next_key_seed(crate::runtime::FieldIndex(Self::FIELDS))?
+            .next_key_seed(crate::runtime::FieldOf::<Self>::SEED)?
         {
             match __field {
                 Some(0) => cluster_id = __map.next_value()?,

@@ -31,12 +31,19 @@ impl<'de> serde::Deserialize<'de> for BadRequestDetail {
 impl crate::runtime::FromObject for BadRequestDetail {
     const FIELDS: &'static [&'static str] = &["fields"];
     const EXPECTING: &'static str = "struct BadRequestDetail";
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "fields" => Some(0),
+            _ => None,
+        }
+    }
     fn from_object<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
         let mut fields = None;
         while let Some(__field) = __map
-            .next_key_seed(crate::runtime::FieldIndex(Self::FIELDS))?
+            .next_key_seed(crate::runtime::FieldOf::<Self>::SEED)?
         {
             match __field {
                 Some(0) => fields = __map.next_value()?,

@@ -37,13 +37,21 @@ impl<'de> serde::Deserialize<'de> for FieldViolation {
 impl crate::runtime::FromObject for FieldViolation {
     const FIELDS: &'static [&'static str] = &["description", "field"];
     const EXPECTING: &'static str = "struct FieldViolation";
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "description" => Some(0),
+            "field" => Some(1),
+            _ => None,
+        }
+    }
     fn from_object<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
         let mut description = None;
         let mut field = None;
         while let Some(__field) = __map
-            .next_key_seed(crate::runtime::FieldIndex(Self::FIELDS))?
+            .next_key_seed(crate::runtime::FieldOf::<Self>::SEED)?
         {
             match __field {
                 Some(0) => description = Some(__map.next_value()?),

@@ -81,6 +81,20 @@ impl crate::runtime::FromObject for FlexBackupSnapshot20241113 {
         "status",
     ];
     const EXPECTING: &'static str = "struct FlexBackupSnapshot20241113";
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "expiration" => Some(0),
+            "finishTime" => Some(1),
+            "id" => Some(2),
+            "links" => Some(3),
+            "mongoDBVersion" => Some(4),
+            "scheduledTime" => Some(5),
+            "startTime" => Some(6),
+            "status" => Some(7),
+            _ => None,
+        }
+    }
     fn from_object<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
@@ -93,7 +107,7 @@ impl crate::runtime::FromObject for FlexBackupSnapshot20241113 {
         let mut start_time = None;
         let mut status = None;
         while let Some(__field) = __map
-            .next_key_seed(crate::runtime::FieldIndex(Self::FIELDS))?
+            .next_key_seed(crate::runtime::FieldOf::<Self>::SEED)?
         {
             match __field {
                 Some(0) => expiration = __map.next_value()?,

@@ -34,13 +34,21 @@ impl<'de> serde::Deserialize<'de> for Link {
 impl crate::runtime::FromObject for Link {
     const FIELDS: &'static [&'static str] = &["href", "rel"];
     const EXPECTING: &'static str = "struct Link";
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "href" => Some(0),
+            "rel" => Some(1),
+            _ => None,
+        }
+    }
     fn from_object<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
         let mut href = None;
         let mut rel = None;
         while let Some(__field) = __map
-            .next_key_seed(crate::runtime::FieldIndex(Self::FIELDS))?
+            .next_key_seed(crate::runtime::FieldOf::<Self>::SEED)?
         {
             match __field {
                 Some(0) => href = __map.next_value()?,

@@ -44,6 +44,15 @@ impl<'de> serde::Deserialize<'de> for PaginatedApiAtlasServerlessBackupSnapshotV
 impl crate::runtime::FromObject for PaginatedApiAtlasServerlessBackupSnapshotView {
     const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
     const EXPECTING: &'static str = "struct PaginatedApiAtlasServerlessBackupSnapshotView";
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "links" => Some(0),
+            "results" => Some(1),
+            "totalCount" => Some(2),
+            _ => None,
+        }
+    }
     fn from_object<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
@@ -51,7 +60,7 @@ impl crate::runtime::FromObject for PaginatedApiAtlasServerlessBackupSnapshotVie
         let mut results = None;
         let mut total_count = None;
         while let Some(__field) = __map
-            .next_key_seed(crate::runtime::FieldIndex(Self::FIELDS))?
+            .next_key_seed(crate::runtime::FieldOf::<Self>::SEED)?
         {
             match __field {
                 Some(0) => links = __map.next_value()?,

@@ -93,6 +93,22 @@ impl crate::runtime::FromObject for ServerlessBackupSnapshot {
         "storageSizeBytes",
     ];
     const EXPECTING: &'static str = "struct ServerlessBackupSnapshot";
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "createdAt" => Some(0),
+            "expiresAt" => Some(1),
+            "frequencyType" => Some(2),
+            "id" => Some(3),
+            "links" => Some(4),
+            "mongodVersion" => Some(5),
+            "serverlessInstanceName" => Some(6),
+            "snapshotType" => Some(7),
+            "status" => Some(8),
+            "storageSizeBytes" => Some(9),
+            _ => None,
+        }
+    }
     fn from_object<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
@@ -107,7 +123,7 @@ impl crate::runtime::FromObject for ServerlessBackupSnapshot {
         let mut status = None;
         let mut storage_size_bytes = None;
         while let Some(__field) = __map
-            .next_key_seed(crate::runtime::FieldIndex(Self::FIELDS))?
+            .next_key_seed(crate::runtime::FieldOf::<Self>::SEED)?
         {
             match __field {
                 Some(0) => created_at = __map.next_value()?,

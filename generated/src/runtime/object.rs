@@ -16,10 +16,18 @@ use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 
 /// A struct that reads itself from the keys and values of one JSON object.
 pub trait FromObject: Sized {
-    /// The wire names of the fields, in the order [`FieldIndex`] numbers them.
+    /// The wire names of the fields, in the order [`Self::field_index`] numbers them.
     const FIELDS: &'static [&'static str];
     /// What an error message says was expected, e.g. `struct Snapshot`.
     const EXPECTING: &'static str;
+
+    /// The index in [`Self::FIELDS`] of a key, if it is one. Generated structs `match` the
+    /// names as literals, which the compiler turns into a few integer comparisons: searching
+    /// `FIELDS`, a `memcmp` call per name, made decoding 10% slower than a derive.
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        Self::FIELDS.iter().position(|field| *field == key)
+    }
 
     /// Reads every entry of `map`, then builds the value.
     ///
@@ -85,6 +93,41 @@ impl Visitor<'_> for FieldIndex {
 
     fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<Self::Value, E> {
         Ok(self.0.iter().position(|field| field.as_bytes() == key))
+    }
+}
+
+/// Like [`FieldIndex`], numbered by [`FromObject::field_index`]: the seed generated structs
+/// read their keys with.
+pub struct FieldOf<T>(PhantomData<fn() -> T>);
+
+impl<T> FieldOf<T> {
+    pub const SEED: Self = Self(PhantomData);
+}
+
+impl<'de, T: FromObject> DeserializeSeed<'de> for FieldOf<T> {
+    type Value = Option<usize>;
+
+    fn deserialize<D: de::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl<T: FromObject> Visitor<'_> for FieldOf<T> {
+    type Value = Option<usize>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Self::Value, E> {
+        Ok(T::field_index(key))
+    }
+
+    fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<Self::Value, E> {
+        Ok(std::str::from_utf8(key).ok().and_then(T::field_index))
     }
 }
 
@@ -166,7 +209,7 @@ mod tests {
 
         fn from_object<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
             let (mut name, mut size) = (None, None);
-            while let Some(field) = map.next_key_seed(FieldIndex(Self::FIELDS))? {
+            while let Some(field) = map.next_key_seed(FieldOf::<Self>::SEED)? {
                 match field {
                     Some(0) => name = Some(map.next_value()?),
                     Some(1) => size = map.next_value()?,

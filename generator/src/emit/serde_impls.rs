@@ -121,7 +121,24 @@ fn deserialize_impl(
     let name = format_ident!("{}", def.rust_name);
     let rust_name = &def.rust_name;
     let expecting = format!("struct {}", def.rust_name);
-    let wire_names = structure.fields.iter().map(|field| &field.wire_name);
+    let wire_names: Vec<&String> = structure
+        .fields
+        .iter()
+        .map(|field| &field.wire_name)
+        .collect();
+    let indexes = (0..structure.fields.len()).map(proc_macro2::Literal::usize_unsuffixed);
+    // Literals, not a search of `FIELDS`: see `FromObject::field_index`. Structs that keep
+    // unlisted keys read them through `FieldOrKeySeed` and need no lookup of their own.
+    let field_index = (structure.additional.is_none() && !structure.fields.is_empty()).then(|| {
+        quote! {
+            fn field_index(key: &str) -> Option<usize> {
+                match key {
+                    #( #wire_names => Some(#indexes), )*
+                    _ => None,
+                }
+            }
+        }
+    });
     let slots: Vec<_> = structure
         .fields
         .iter()
@@ -164,7 +181,7 @@ fn deserialize_impl(
             quote! { additional_properties: __additional, },
         ),
         None => (
-            quote! { crate::runtime::FieldIndex(Self::FIELDS) },
+            quote! { crate::runtime::FieldOf::<Self>::SEED },
             quote! { _ => crate::runtime::skip_value(&mut __map)?, },
             TokenStream::new(),
             TokenStream::new(),
@@ -182,6 +199,8 @@ fn deserialize_impl(
         impl crate::runtime::FromObject for #name {
             const FIELDS: &'static [&'static str] = &[#(#wire_names),*];
             const EXPECTING: &'static str = #expecting;
+
+            #field_index
 
             fn from_object<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
                 #( let mut #slots = None; )*
