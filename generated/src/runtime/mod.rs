@@ -43,8 +43,7 @@ pub use validation::{ParameterError, ParameterLocation, ParameterName, Rule};
 pub use matcher::{CharSet, Matcher, Step};
 #[doc(hidden)]
 pub use object::{
-    FieldIndex, FieldOf, FieldOrKey, FieldOrKeySeed, FromObject, deserialize_object, required,
-    skip_value,
+    FieldOf, FieldOrKey, FieldOrKeySeed, FromObject, deserialize_object, required, skip_value,
 };
 #[doc(hidden)]
 pub use request::{Headers, Query, RequestTarget, build_request, finish_request, json_body};

@@ -64,40 +64,9 @@ impl<'de, T: FromObject> Visitor<'de> for ObjectVisitor<T> {
     }
 }
 
-/// Reads one key and answers the index of the field it names, or `None` for a key the
-/// struct does not list. Matching happens on the borrowed key, so no key is ever allocated.
-#[derive(Clone, Copy)]
-pub struct FieldIndex(pub &'static [&'static str]);
-
-impl<'de> DeserializeSeed<'de> for FieldIndex {
-    type Value = Option<usize>;
-
-    fn deserialize<D: de::Deserializer<'de>>(
-        self,
-        deserializer: D,
-    ) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_identifier(self)
-    }
-}
-
-impl Visitor<'_> for FieldIndex {
-    type Value = Option<usize>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a field name")
-    }
-
-    fn visit_str<E: de::Error>(self, key: &str) -> Result<Self::Value, E> {
-        Ok(self.0.iter().position(|field| *field == key))
-    }
-
-    fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<Self::Value, E> {
-        Ok(self.0.iter().position(|field| field.as_bytes() == key))
-    }
-}
-
-/// Like [`FieldIndex`], numbered by [`FromObject::field_index`]: the seed generated structs
-/// read their keys with.
+/// Reads one key and answers the index [`FromObject::field_index`] gives it, or `None` for a
+/// key the struct does not list. Matching happens on the borrowed key, so no key is ever
+/// allocated.
 pub struct FieldOf<T>(PhantomData<fn() -> T>);
 
 impl<T> FieldOf<T> {
@@ -138,7 +107,7 @@ pub enum FieldOrKey {
     Other(String),
 }
 
-/// Like [`FieldIndex`], but an unlisted key comes back whole, to be kept.
+/// Like [`FieldOf`], but an unlisted key comes back whole, to be kept.
 #[derive(Clone, Copy)]
 pub struct FieldOrKeySeed(pub &'static [&'static str]);
 

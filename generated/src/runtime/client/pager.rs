@@ -1,7 +1,7 @@
 //! Every page, and every item of every page, lazily, one page at a time.
 
 use super::{Client, Error, RequestContext};
-use crate::runtime::{FieldIndex, FromObject, Paginated, skip_value};
+use crate::runtime::{FieldOf, FromObject, Paginated, skip_value};
 use futures_util::stream::{self, BoxStream, Stream, StreamExt, TryStreamExt};
 use serde::de::MapAccess;
 use std::collections::HashSet;
@@ -421,7 +421,7 @@ impl FromObject for PageMeta {
 
     fn from_object<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut meta = PageMeta::default();
-        while let Some(field) = map.next_key_seed(FieldIndex(Self::FIELDS))? {
+        while let Some(field) = map.next_key_seed(FieldOf::<Self>::SEED)? {
             match field {
                 Some(0) => meta.links = lenient(&mut map)?,
                 Some(1) => meta.total_count = lenient(&mut map)?,
@@ -450,7 +450,7 @@ impl FromObject for Link {
 
     fn from_object<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut rel, mut href) = (None, None);
-        while let Some(field) = map.next_key_seed(FieldIndex(Self::FIELDS))? {
+        while let Some(field) = map.next_key_seed(FieldOf::<Self>::SEED)? {
             match field {
                 Some(0) => rel = lenient(&mut map)?,
                 Some(1) => href = lenient(&mut map)?,
