@@ -286,6 +286,7 @@ const RUNTIME_FILES: &[(&str, &str)] = &[
     runtime_file!("client/mod.rs"),
     runtime_file!("client/pager.rs"),
     runtime_file!("client/retry.rs"),
+    runtime_file!("date_time.rs"),
     runtime_file!("matcher.rs"),
     runtime_file!("mod.rs"),
     runtime_file!("object.rs"),

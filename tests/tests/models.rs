@@ -247,3 +247,30 @@ fn objects_decode_whatever_the_key_order_spelling_or_repetition() {
         "{error}"
     );
 }
+
+/// Date-time fields take a faster reader than chrono's `Deserialize` for the shape Atlas sends;
+/// every other shape (offsets, leap seconds, lower case) and every error must still be chrono's.
+#[test]
+fn date_time_fields_decode_as_chrono_does() {
+    use atlas_snapshots::chrono::{DateTime, Utc};
+    for text in [
+        "2025-04-01T04:00:11.382Z",
+        "2025-04-01T04:00:11Z",
+        "2025-04-01T06:00:11.382+02:00",
+        "2025-04-01t04:00:11z",
+        "2016-12-31T23:59:60Z",
+        "2025-02-29T04:00:11Z",
+        "yesterday",
+    ] {
+        let snapshot = serde_json::from_value::<BackupSnapshot>(json!({"expires": text}));
+        match text.parse::<DateTime<Utc>>() {
+            Ok(expected) => assert_eq!(snapshot.unwrap().expires, Some(expected), "{text}"),
+            Err(error) => {
+                let message = snapshot.unwrap_err().to_string();
+                assert!(message.contains(&error.to_string()), "{text}: {message}");
+            }
+        }
+    }
+    let snapshot: BackupSnapshot = serde_json::from_value(json!({"expires": null})).unwrap();
+    assert_eq!(snapshot.expires, None);
+}

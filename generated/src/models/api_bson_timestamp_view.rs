@@ -54,7 +54,9 @@ impl crate::runtime::FromObject for ApiBSONTimestampView {
             .next_key_seed(crate::runtime::FieldOf::<Self>::SEED)?
         {
             match __field {
-                Some(0) => date = __map.next_value()?,
+                Some(0) => {
+                    date = __map.next_value::<crate::runtime::OptionalDateTimeField>()?.0;
+                }
                 Some(1) => increment = __map.next_value()?,
                 _ => crate::runtime::skip_value(&mut __map)?,
             }

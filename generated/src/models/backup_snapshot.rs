@@ -147,7 +147,11 @@ impl crate::runtime::FromObject for BackupSnapshot {
                 Some(2) => complete = __map.next_value()?,
                 Some(3) => created = __map.next_value()?,
                 Some(4) => do_not_delete = __map.next_value()?,
-                Some(5) => expires = __map.next_value()?,
+                Some(5) => {
+                    expires = __map
+                        .next_value::<crate::runtime::OptionalDateTimeField>()?
+                        .0;
+                }
                 Some(6) => group_id = __map.next_value()?,
                 Some(7) => id = __map.next_value()?,
                 Some(8) => incremental = __map.next_value()?,

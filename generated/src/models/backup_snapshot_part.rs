@@ -166,7 +166,11 @@ impl crate::runtime::FromObject for BackupSnapshotPart {
         {
             match __field {
                 Some(0) => cluster_id = __map.next_value()?,
-                Some(1) => completed_time = __map.next_value()?,
+                Some(1) => {
+                    completed_time = __map
+                        .next_value::<crate::runtime::OptionalDateTimeField>()?
+                        .0;
+                }
                 Some(2) => compression_setting = __map.next_value()?,
                 Some(3) => data_size_bytes = __map.next_value()?,
                 Some(4) => encryption_enabled = __map.next_value()?,

@@ -108,13 +108,29 @@ impl crate::runtime::FromObject for BackupTenantSnapshot {
             .next_key_seed(crate::runtime::FieldOf::<Self>::SEED)?
         {
             match __field {
-                Some(0) => expiration = __map.next_value()?,
-                Some(1) => finish_time = __map.next_value()?,
+                Some(0) => {
+                    expiration = __map
+                        .next_value::<crate::runtime::OptionalDateTimeField>()?
+                        .0;
+                }
+                Some(1) => {
+                    finish_time = __map
+                        .next_value::<crate::runtime::OptionalDateTimeField>()?
+                        .0;
+                }
                 Some(2) => id = __map.next_value()?,
                 Some(3) => links = __map.next_value()?,
                 Some(4) => mongo_db_version = __map.next_value()?,
-                Some(5) => scheduled_time = __map.next_value()?,
-                Some(6) => start_time = __map.next_value()?,
+                Some(5) => {
+                    scheduled_time = __map
+                        .next_value::<crate::runtime::OptionalDateTimeField>()?
+                        .0;
+                }
+                Some(6) => {
+                    start_time = __map
+                        .next_value::<crate::runtime::OptionalDateTimeField>()?
+                        .0;
+                }
                 Some(7) => status = __map.next_value()?,
                 _ => crate::runtime::skip_value(&mut __map)?,
             }

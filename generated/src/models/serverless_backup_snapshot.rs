@@ -126,8 +126,16 @@ impl crate::runtime::FromObject for ServerlessBackupSnapshot {
             .next_key_seed(crate::runtime::FieldOf::<Self>::SEED)?
         {
             match __field {
-                Some(0) => created_at = __map.next_value()?,
-                Some(1) => expires_at = __map.next_value()?,
+                Some(0) => {
+                    created_at = __map
+                        .next_value::<crate::runtime::OptionalDateTimeField>()?
+                        .0;
+                }
+                Some(1) => {
+                    expires_at = __map
+                        .next_value::<crate::runtime::OptionalDateTimeField>()?
+                        .0;
+                }
                 Some(2) => frequency_type = __map.next_value()?,
                 Some(3) => id = __map.next_value()?,
                 Some(4) => links = __map.next_value()?,

