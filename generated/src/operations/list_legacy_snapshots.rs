@@ -211,10 +211,14 @@ impl ListLegacySnapshotsRequest {
         &self,
         base_url: &str,
     ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
-        self.build_request_at(&crate::runtime::BaseUrl::parse(base_url)?)
+        crate::runtime::BaseUrl::with_parsed(
+            base_url,
+            |base_url| self.build_request_at(base_url),
+        )
     }
     /// [`Self::build_request`] against a base URL parsed once, for callers that send
-    /// many requests (the client does).
+    /// many requests (the client does). `build_request` keeps the last base URL it
+    /// parsed on each thread, so passing the same text each time costs little more.
     ///
     /// # Errors
     ///

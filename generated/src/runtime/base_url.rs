@@ -1,8 +1,10 @@
 //! The base URL requests go to, checked and split once.
 
 use super::request::BuildError;
+use std::cell::RefCell;
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 /// An absolute `http(s)://host[:port][/prefix]` URL, checked and split once, so that a client
 /// (or any caller that sends many requests) does not parse it again for every request: parse
@@ -10,8 +12,8 @@ use std::str::FromStr;
 /// `build_request_at`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BaseUrl {
-    /// As given, without trailing slashes.
-    text: String,
+    /// As given, without trailing slashes. Shared, so that a clone allocates nothing.
+    text: Arc<str>,
     scheme: http::uri::Scheme,
     authority: http::uri::Authority,
     /// The length of the path at the end of `text`, which goes before every operation's path:
@@ -25,6 +27,50 @@ impl BaseUrl {
     /// [`BuildError::InvalidBaseUrl`] when `base_url` is not an absolute http(s) URL without
     /// query and fragment.
     pub fn parse(base_url: &str) -> Result<Self, BuildError> {
+        Self::with_parsed(base_url, |parsed| Ok(parsed.clone()))
+    }
+
+    /// Calls `build` with `base_url` parsed. An operation's `build_request(&str)` parses its
+    /// base URL on every call, and a caller nearly always passes the same one: the last one
+    /// parsed on this thread is kept, and a hit costs a comparison instead of a third of the
+    /// request.
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError::InvalidBaseUrl`] as for [`Self::parse`], or what `build` returns.
+    #[doc(hidden)]
+    pub fn with_parsed<T>(
+        base_url: &str,
+        build: impl FnOnce(&Self) -> Result<T, BuildError>,
+    ) -> Result<T, BuildError> {
+        thread_local! {
+            static LAST_PARSED: RefCell<Option<(Box<str>, BaseUrl)>> = const { RefCell::new(None) };
+        }
+        let mut build = Some(build);
+        let cached = LAST_PARSED.try_with(|last| {
+            // `build` runs under a shared borrow, which a nested call may share too.
+            match last.try_borrow().ok()?.as_ref() {
+                Some((given, parsed)) if **given == *base_url => {
+                    build.take().map(|build| build(parsed))
+                }
+                _ => None,
+            }
+        });
+        if let Ok(Some(result)) = cached {
+            return result;
+        }
+        let parsed = Self::parse_uncached(base_url)?;
+        // Kept unless the cell is busy (a nested call) or gone (the thread is ending).
+        let _ = LAST_PARSED.try_with(|last| {
+            if let Ok(mut last) = last.try_borrow_mut() {
+                *last = Some((base_url.into(), parsed.clone()));
+            }
+        });
+        let build = build.expect("`build` runs only on a hit, which returned");
+        build(&parsed)
+    }
+
+    fn parse_uncached(base_url: &str) -> Result<Self, BuildError> {
         let invalid = |reason: &str| BuildError::InvalidBaseUrl {
             base_url: base_url.to_owned(),
             reason: reason.to_owned(),
@@ -59,7 +105,7 @@ impl BaseUrl {
             return Err(invalid("its path cannot be reused as written"));
         }
         Ok(Self {
-            text: text.to_owned(),
+            text: text.into(),
             scheme,
             authority,
             prefix_length: prefix.len(),
@@ -81,7 +127,7 @@ impl BaseUrl {
     /// with [`Self::prefix`]). Nothing already checked is parsed again.
     pub(super) fn uri(&self, path_and_query: String) -> Result<http::Uri, BuildError> {
         let invalid = |reason: String| BuildError::InvalidBaseUrl {
-            base_url: self.text.clone(),
+            base_url: self.text.to_string(),
             reason,
         };
         let mut parts = http::uri::Parts::default();
@@ -128,6 +174,37 @@ mod tests {
             BaseUrl::parse("http://127.0.0.1:8080").unwrap().prefix(),
             ""
         );
+    }
+
+    #[test]
+    fn the_last_parsed_url_is_reused_only_for_the_same_text() {
+        let first = BaseUrl::parse("https://cloud.mongodb.com/").unwrap();
+        let again = BaseUrl::parse("https://cloud.mongodb.com/").unwrap();
+        assert_eq!(first, again);
+        assert!(
+            Arc::ptr_eq(&first.text, &again.text),
+            "the second parse is a clone"
+        );
+        let other = BaseUrl::parse("https://cloud.mongodb.com/prefix").unwrap();
+        assert_eq!(other.prefix(), "/prefix");
+        assert!(BaseUrl::parse("https://cloud.mongodb.com/?q").is_err());
+        assert_eq!(BaseUrl::parse("https://cloud.mongodb.com/").unwrap(), first);
+    }
+
+    #[test]
+    fn a_build_may_parse_base_urls_of_its_own() {
+        let outer = BaseUrl::with_parsed("https://a.example.com", |outer| {
+            let inner = BaseUrl::with_parsed("https://b.example.com", |inner| {
+                Ok(inner.as_str().to_owned())
+            })?;
+            assert_eq!(inner, "https://b.example.com");
+            // The same text as the outer call, while that call holds the cache.
+            assert_eq!(BaseUrl::parse("https://a.example.com")?, *outer);
+            Ok(outer.as_str().to_owned())
+        })
+        .unwrap();
+        assert_eq!(outer, "https://a.example.com");
+        assert!(BaseUrl::with_parsed("nope", |_| Ok(())).is_err());
     }
 
     #[test]

@@ -193,11 +193,12 @@ pub fn operation_module(api: &Api, operation: &Operation) -> TokenStream {
             ///
             /// A parameter that breaks a rule of the spec, or a base URL that cannot be one.
             pub fn build_request(&self, base_url: &str) -> Result<http::Request<Vec<u8>>, #build_error> {
-                self.build_request_at(&#base_url_type::parse(base_url)?)
+                #base_url_type::with_parsed(base_url, |base_url| self.build_request_at(base_url))
             }
 
             /// [`Self::build_request`] against a base URL parsed once, for callers that send
-            /// many requests (the client does).
+            /// many requests (the client does). `build_request` keeps the last base URL it
+            /// parsed on each thread, so passing the same text each time costs little more.
             ///
             /// # Errors
             ///
