@@ -15,7 +15,15 @@ use openapiv3::{ParameterData, ParameterSchemaOrContent, ReferenceOr, Schema, Sc
 use serde_json::Value;
 use std::collections::BTreeSet;
 
-impl Lowerer<'_> {
+/// What a parameter's `$ref` leads to.
+enum Dereferenced<'doc> {
+    /// A named string enum.
+    Enum(crate::ir::TypeId),
+    /// Any other schema, with where it is defined.
+    Schema(&'doc Schema, JsonPointer),
+}
+
+impl<'doc> Lowerer<'doc> {
     /// Path-level parameters, overridden by operation-level ones with the same name and place;
     /// path parameters in template order, the rest in spec order.
     pub(super) fn lower_parameters(
@@ -191,13 +199,25 @@ impl Lowerer<'_> {
             );
             return None;
         };
-        let ReferenceOr::Item(Schema {
+        let (schema, pointer) = match schema {
+            ReferenceOr::Item(schema) => (schema, pointer.clone()),
+            ReferenceOr::Reference { reference } => {
+                match self.dereference_parameter_schema(reference, pointer, name_hint)? {
+                    Dereferenced::Enum(id) => {
+                        return Some((ParameterType::Enum(id), Constraints::default(), None, None));
+                    }
+                    Dereferenced::Schema(schema, target) => (schema, target),
+                }
+            }
+        };
+        let pointer = &pointer;
+        let Schema {
             schema_kind: SchemaKind::Type(Type::Array(array)),
             schema_data,
-        }) = schema
+        } = schema
         else {
             let (ty, constraints, default) =
-                self.scalar_parameter(schema.into(), pointer, name_hint, &data.name)?;
+                self.scalar_parameter(SchemaSite::Inline(schema), pointer, name_hint, &data.name)?;
             return Some((ty, constraints, default, None));
         };
         let style = match location {
@@ -231,6 +251,42 @@ impl Lowerer<'_> {
         Some((ty, constraints, default, Some(style)))
     }
 
+    /// A parameter schema behind `$ref`. A string enum stays its named type, so that every
+    /// parameter using it takes the same Rust enum; any other schema (a plain string under a
+    /// name, a pattern several parameters share, an array) is sent as what it is, read where it
+    /// is defined, so errors point there.
+    fn dereference_parameter_schema(
+        &mut self,
+        reference: &str,
+        pointer: &JsonPointer,
+        name_hint: &str,
+    ) -> Option<Dereferenced<'doc>> {
+        if let TypeRef::Named(id) =
+            self.type_ref(SchemaSite::Reference(reference), pointer, name_hint)?
+            && matches!(self.types.get(id).kind, TypeKind::StringEnum(_))
+        {
+            return Some(Dereferenced::Enum(id));
+        }
+        let schemas = self.component_schemas();
+        let reference = ReferenceOr::Reference {
+            reference: reference.to_owned(),
+        };
+        // Followed to the end of the chain for where the schema is defined; the schema itself
+        // is then taken from the document, which outlives this call.
+        let target = match resolve_component(&reference, "schemas", schemas) {
+            Ok((_, target)) => target?,
+            Err(message) => {
+                self.sink.error(pointer, message);
+                return None;
+            }
+        };
+        let name = target.tokens().last()?.clone();
+        match schemas?.get(&name)? {
+            ReferenceOr::Item(schema) => Some(Dereferenced::Schema(schema, target)),
+            ReferenceOr::Reference { .. } => None,
+        }
+    }
+
     fn scalar_parameter(
         &mut self,
         site: SchemaSite<'_>,
@@ -238,23 +294,20 @@ impl Lowerer<'_> {
         name_hint: &str,
         name: &str,
     ) -> Option<(ParameterType, Constraints, Option<String>)> {
-        let resolved = match site {
-            SchemaSite::Inline(schema) => schema,
-            SchemaSite::Reference(_) => {
-                // A referenced schema can only be a named type; parameters accept enums of them.
-                return match self.type_ref(site, pointer, name_hint)? {
-                    TypeRef::Named(id)
-                        if matches!(self.types.get(id).kind, TypeKind::StringEnum(_)) =>
-                    {
-                        Some((ParameterType::Enum(id), Constraints::default(), None))
+        let (resolved, site, pointer) = match site {
+            SchemaSite::Inline(schema) => (schema, site, pointer.clone()),
+            SchemaSite::Reference(reference) => {
+                match self.dereference_parameter_schema(reference, pointer, name_hint)? {
+                    Dereferenced::Enum(id) => {
+                        return Some((ParameterType::Enum(id), Constraints::default(), None));
                     }
-                    _ => {
-                        self.sink.error(pointer, "a parameter $ref schema must be a string enum; inline scalar schemas instead");
-                        None
+                    Dereferenced::Schema(schema, target) => {
+                        (schema, SchemaSite::Inline(schema), target)
                     }
-                };
+                }
             }
         };
+        let pointer = &pointer;
         let default = resolved.schema_data.default.as_ref().map(render_value);
         let mut constraints = Constraints::default();
         let ty = match &resolved.schema_kind {
