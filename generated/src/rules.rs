@@ -20,6 +20,9 @@ pub(crate) static CLUSTER_NAME: crate::runtime::Rules = crate::runtime::Rules {
     max_length: None,
     minimum: None,
     maximum: None,
+    min_items: None,
+    max_items: None,
+    unique_items: false,
 };
 /// `clusterName` (path parameter): must match `^[a-zA-Z0-9][a-zA-Z0-9-]*$`, 1 to 64 characters.
 pub(crate) static CLUSTER_NAME_2: crate::runtime::Rules = crate::runtime::Rules {
@@ -36,6 +39,9 @@ pub(crate) static CLUSTER_NAME_2: crate::runtime::Rules = crate::runtime::Rules 
     max_length: Some(64),
     minimum: None,
     maximum: None,
+    min_items: None,
+    max_items: None,
+    unique_items: false,
 };
 /// `groupId` (path parameter): must match `^([a-f0-9]{24})$`, exactly 24 characters.
 pub(crate) static GROUP_ID: crate::runtime::Rules = crate::runtime::Rules {
@@ -52,6 +58,9 @@ pub(crate) static GROUP_ID: crate::runtime::Rules = crate::runtime::Rules {
     max_length: Some(24),
     minimum: None,
     maximum: None,
+    min_items: None,
+    max_items: None,
+    unique_items: false,
 };
 /// `itemsPerPage` (query parameter): from 1 to 500.
 pub(crate) static ITEMS_PER_PAGE: crate::runtime::Rules = crate::runtime::Rules {
@@ -65,6 +74,9 @@ pub(crate) static ITEMS_PER_PAGE: crate::runtime::Rules = crate::runtime::Rules 
     max_length: None,
     minimum: Some(1),
     maximum: Some(500),
+    min_items: None,
+    max_items: None,
+    unique_items: false,
 };
 /// `name` (path parameter): must match `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
 pub(crate) static NAME: crate::runtime::Rules = crate::runtime::Rules {
@@ -81,6 +93,9 @@ pub(crate) static NAME: crate::runtime::Rules = crate::runtime::Rules {
     max_length: None,
     minimum: None,
     maximum: None,
+    min_items: None,
+    max_items: None,
+    unique_items: false,
 };
 /// `pageNum` (query parameter): at least 1.
 pub(crate) static PAGE_NUM: crate::runtime::Rules = crate::runtime::Rules {
@@ -94,6 +109,9 @@ pub(crate) static PAGE_NUM: crate::runtime::Rules = crate::runtime::Rules {
     max_length: None,
     minimum: Some(1),
     maximum: None,
+    min_items: None,
+    max_items: None,
+    unique_items: false,
 };
 /// `snapshotId` (path parameter): must match `^([a-f0-9]{24})$`.
 pub(crate) static SNAPSHOT_ID: crate::runtime::Rules = crate::runtime::Rules {
@@ -110,4 +128,7 @@ pub(crate) static SNAPSHOT_ID: crate::runtime::Rules = crate::runtime::Rules {
     max_length: None,
     minimum: None,
     maximum: None,
+    min_items: None,
+    max_items: None,
+    unique_items: false,
 };

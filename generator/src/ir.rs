@@ -575,6 +575,11 @@ pub struct Constraints {
     pub max_length: Option<usize>,
     pub minimum: Option<i64>,
     pub maximum: Option<i64>,
+    /// A list parameter's `minItems`, `maxItems` and `uniqueItems`; the rules above apply
+    /// to each of its items.
+    pub min_items: Option<usize>,
+    pub max_items: Option<usize>,
+    pub unique_items: bool,
 }
 
 /// A `pattern` from the spec and the engine that can run it.
@@ -632,6 +637,11 @@ impl Api {
 impl Constraints {
     pub fn is_empty(&self) -> bool {
         *self == Self::default()
+    }
+
+    /// Whether the list as a whole has rules (its count or its repeats).
+    pub fn constrains_items(&self) -> bool {
+        self.min_items.is_some() || self.max_items.is_some() || self.unique_items
     }
 }
 

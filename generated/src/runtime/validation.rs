@@ -63,6 +63,11 @@ pub struct Rules {
     pub max_length: Option<usize>,
     pub minimum: Option<i64>,
     pub maximum: Option<i64>,
+    /// For a list: how many items it must have at least and at most, and whether an item may
+    /// repeat.
+    pub min_items: Option<usize>,
+    pub max_items: Option<usize>,
+    pub unique_items: bool,
 }
 
 /// One rule of the spec.
@@ -82,6 +87,12 @@ pub enum Rule {
     /// A path parameter must not be empty, `.` or `..`: as a path segment it would address
     /// another resource.
     PathSegment,
+    /// The list must have at least this many items.
+    MinItems(usize),
+    /// The list must have at most this many items.
+    MaxItems(usize),
+    /// No item of the list may appear twice.
+    UniqueItems,
 }
 
 impl fmt::Display for Rule {
@@ -95,6 +106,11 @@ impl fmt::Display for Rule {
             Rule::PathSegment => f.write_str(
                 "must not be empty, `.` or `..`: as a path segment it would address another resource",
             ),
+            Rule::MinItems(1) => f.write_str("must have at least 1 item"),
+            Rule::MinItems(min) => write!(f, "must have at least {min} items"),
+            Rule::MaxItems(1) => f.write_str("must have at most 1 item"),
+            Rule::MaxItems(max) => write!(f, "must have at most {max} items"),
+            Rule::UniqueItems => f.write_str("must not list an item twice"),
         }
     }
 }
@@ -186,6 +202,31 @@ impl Rules {
         Ok(())
     }
 
+    /// Checks a list parameter's number of items and their uniqueness; each item's own rules
+    /// are checked apart. The error's value is the list as a comma-separated query sends it.
+    pub fn check_items<T: PartialEq + fmt::Display>(
+        &self,
+        values: &[T],
+    ) -> Result<(), ParameterError> {
+        let broken = |rule| {
+            let listed: Vec<String> = values.iter().map(ToString::to_string).collect();
+            Err(self.broken(&listed.join(","), rule))
+        };
+        if let Some(min) = self.min_items.filter(|&min| values.len() < min) {
+            return broken(Rule::MinItems(min));
+        }
+        if let Some(max) = self.max_items.filter(|&max| values.len() > max) {
+            return broken(Rule::MaxItems(max));
+        }
+        // Lists of parameters are short (Atlas caps them at tens), so pairs are compared
+        // rather than hashed: items need no `Hash`, and floats compare as they are.
+        let repeats = |(index, value): (usize, &T)| values[..index].contains(value);
+        if self.unique_items && values.iter().enumerate().any(repeats) {
+            return broken(Rule::UniqueItems);
+        }
+        Ok(())
+    }
+
     fn broken(&self, value: &str, rule: Rule) -> ParameterError {
         ParameterError {
             parameter: self.parameter,
@@ -213,6 +254,9 @@ mod tests {
         max_length: Some(24),
         minimum: None,
         maximum: None,
+        min_items: None,
+        max_items: None,
+        unique_items: false,
     };
 
     const PAGE: Rules = Rules {
@@ -226,6 +270,9 @@ mod tests {
         max_length: None,
         minimum: Some(1),
         maximum: Some(500),
+        min_items: None,
+        max_items: None,
+        unique_items: false,
     };
 
     /// What the generated matcher for `^([a-f0-9]{24})$` decides, without an engine.
@@ -249,6 +296,9 @@ mod tests {
             max_length: None,
             minimum: None,
             maximum: None,
+            min_items: None,
+            max_items: None,
+            unique_items: false,
         };
         for value in ["", ".", ".."] {
             let error = NAME.check_str(value).unwrap_err();
@@ -284,5 +334,40 @@ mod tests {
         );
         assert_eq!(PAGE.check_integer(0).unwrap_err().rule(), Rule::Minimum(1));
         assert_eq!(PAGE.check_integer(501).unwrap_err().value(), "501");
+    }
+
+    #[test]
+    fn lists_are_checked_for_their_count_and_repeats() {
+        const METRICS: Rules = Rules {
+            parameter: ParameterName {
+                wire: "metrics",
+                rust: "metrics",
+                location: ParameterLocation::Query,
+            },
+            pattern: None,
+            min_length: None,
+            max_length: None,
+            minimum: None,
+            maximum: None,
+            min_items: Some(1),
+            max_items: Some(3),
+            unique_items: true,
+        };
+        assert_eq!(METRICS.check_items(&["A", "B", "C"]), Ok(()));
+        let empty: [&str; 0] = [];
+        assert_eq!(
+            METRICS.check_items(&empty).unwrap_err().rule(),
+            Rule::MinItems(1)
+        );
+        let error = METRICS.check_items(&["A", "B", "C", "D"]).unwrap_err();
+        assert_eq!(error.rule(), Rule::MaxItems(3));
+        assert_eq!(
+            error.to_string(),
+            "invalid query parameter metrics (`metrics`): \"A,B,C,D\" must have at most 3 items"
+        );
+        let error = METRICS.check_items(&[1, 2, 1]).unwrap_err();
+        assert_eq!((error.rule(), error.value()), (Rule::UniqueItems, "1,2,1"));
+        // Without the rules, any list passes.
+        assert_eq!(PAGE.check_items(&[7, 7, 7, 7]), Ok(()));
     }
 }

@@ -415,6 +415,20 @@ pub(super) fn rules_text(constraints: &Constraints) -> String {
         (None, Some(max)) => rules.push(format!("at most {max}")),
         (None, None) => {}
     }
+    let items = |count: usize| match count {
+        1 => "1 item".to_owned(),
+        _ => format!("{count} items"),
+    };
+    match (constraints.min_items, constraints.max_items) {
+        (Some(min), Some(max)) if min == max => rules.push(format!("exactly {}", items(min))),
+        (Some(min), Some(max)) => rules.push(format!("{min} to {}", items(max))),
+        (Some(min), None) => rules.push(format!("at least {}", items(min))),
+        (None, Some(max)) => rules.push(format!("at most {}", items(max))),
+        (None, None) => {}
+    }
+    if constraints.unique_items {
+        rules.push("no item twice".to_owned());
+    }
     rules.join(", ")
 }
 
@@ -589,24 +603,36 @@ fn check(parameter: &Parameter) -> Option<TokenStream> {
     let rules = quote! { crate::rules::#rules };
     let field = ident(&parameter.rust_name);
     let method = match parameter.ty {
-        ParameterType::String => quote! { check_str },
-        ParameterType::I32 | ParameterType::I64 => quote! { check_integer },
-        _ => return None,
+        ParameterType::String => Some(quote! { check_str }),
+        ParameterType::I32 | ParameterType::I64 => Some(quote! { check_integer }),
+        _ => None,
     };
     let value = match parameter.ty {
         ParameterType::String => quote! { value },
         ParameterType::I64 => quote! { *value },
         _ => quote! { i64::from(*value) },
     };
-    Some(match (parameter.required, parameter.list.is_some()) {
-        (true, false) => quote! { { let value = &self.#field; #rules.#method(#value)?; } },
-        (false, false) => quote! { if let Some(value) = &self.#field { #rules.#method(#value)?; } },
-        (true, true) => quote! { for value in &self.#field { #rules.#method(#value)?; } },
-        (false, true) => quote! {
-            if let Some(values) = &self.#field {
-                for value in values { #rules.#method(#value)?; }
-            }
-        },
+    if parameter.list.is_none() {
+        let method = method?;
+        return Some(if parameter.required {
+            quote! { { let value = &self.#field; #rules.#method(#value)?; } }
+        } else {
+            quote! { if let Some(value) = &self.#field { #rules.#method(#value)?; } }
+        });
+    }
+    // A list: its count and repeats first, then each item.
+    let whole = parameter
+        .constraints
+        .constrains_items()
+        .then(|| quote! { #rules.check_items(values)?; });
+    let each = method.map(|method| quote! { for value in values { #rules.#method(#value)?; } });
+    if whole.is_none() && each.is_none() {
+        return None;
+    }
+    Some(if parameter.required {
+        quote! { { let values = &self.#field; #whole #each } }
+    } else {
+        quote! { if let Some(values) = &self.#field { #whole #each } }
     })
 }
 

@@ -50,6 +50,9 @@ fn shared_rules(api: &Api, shared: &SharedRules) -> TokenStream {
     let max_length = length(constraints.max_length);
     let minimum = bound(constraints.minimum);
     let maximum = bound(constraints.maximum);
+    let min_items = length(constraints.min_items);
+    let max_items = length(constraints.max_items);
+    let unique_items = constraints.unique_items;
     let rules = runtime("Rules");
     let parameter_name = runtime("ParameterName");
     let location_type = runtime("ParameterLocation");
@@ -71,6 +74,9 @@ fn shared_rules(api: &Api, shared: &SharedRules) -> TokenStream {
             max_length: #max_length,
             minimum: #minimum,
             maximum: #maximum,
+            min_items: #min_items,
+            max_items: #max_items,
+            unique_items: #unique_items,
         };
     }
 }

@@ -241,12 +241,15 @@ impl<'doc> Lowerer<'doc> {
             );
             return None;
         };
-        let (ty, constraints, _) = self.scalar_parameter(
+        let (ty, mut constraints, _) = self.scalar_parameter(
             items.into(),
             &pointer.join("items"),
             &format!("{name_hint}Item"),
             &data.name,
         )?;
+        constraints.min_items = array.min_items;
+        constraints.max_items = array.max_items;
+        constraints.unique_items = array.unique_items;
         let default = schema_data.default.as_ref().map(Value::to_string);
         Some((ty, constraints, default, Some(style)))
     }
