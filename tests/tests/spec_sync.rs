@@ -228,6 +228,43 @@ fn drift_passes_when_nothing_differs() {
     assert!(report.ends_with("no drift to act on.\n"), "{report}");
 }
 
+/// Atlas renames operations; the same method on the same path is still compared, and the new
+/// name is a difference of its own rather than an operation "removed upstream".
+#[test]
+fn a_renamed_operation_is_compared_by_method_and_path() {
+    let dir = spec_folder();
+    let renamed = dir.path().join("renamed.yaml");
+    let text = read_spec(dir.path());
+    assert!(text.contains("operationId: getGadget"));
+    std::fs::write(
+        &renamed,
+        text.replace("operationId: getGadget", "operationId: getOneGadget"),
+    )
+    .unwrap();
+    let error = spec(
+        dir.path(),
+        &["spec", "drift", "--against", &renamed.to_string_lossy()],
+    )
+    .unwrap_err();
+    assert!(
+        error.contains("3 operations compared, 0 missing upstream; 1 differences"),
+        "{error}"
+    );
+    assert!(
+        error.contains("operationId ours `getGadget`, official `getOneGadget`  [getGadget]"),
+        "{error}"
+    );
+    // Two of ours cannot both take the renamed one: the name of one of ours is never "new".
+    let clash = text.replace("operationId: getGadget", "operationId: getRetired");
+    std::fs::write(&renamed, clash).unwrap();
+    let report = spec(
+        dir.path(),
+        &["spec", "drift", "--against", &renamed.to_string_lossy()],
+    );
+    let report = report.unwrap_or_else(|error| error);
+    assert!(!report.contains("operationId ours"), "{report}");
+}
+
 #[test]
 fn allow_lists_need_a_reason_and_a_pointer() {
     let error = xtask::spec_sync::report::parse_allow_list(

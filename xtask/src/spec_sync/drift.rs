@@ -47,7 +47,9 @@ pub fn drift(ours: &Value, theirs: &Value) -> Drift {
     let official = operations(theirs);
     let mut found: BTreeMap<Key, Difference> = BTreeMap::new();
     let mut drift = Drift::default();
-    for op in operations(ours) {
+    let ours_operations = operations(ours);
+    let our_ids: HashSet<&str> = ours_operations.iter().map(|op| op.id.as_str()).collect();
+    for op in &ours_operations {
         let mut comparer = Comparer {
             ours,
             theirs,
@@ -57,26 +59,44 @@ pub fn drift(ours: &Value, theirs: &Value) -> Drift {
             found: &mut found,
             problems: &mut drift.problems,
         };
-        match official.iter().find(|other| other.id == op.id) {
-            Some(other) => {
-                drift.compared += 1;
-                comparer.operation(&op, other);
-            }
-            None => {
-                drift.missing_upstream += 1;
-                comparer.record(
-                    Class::UpstreamRemoved,
-                    "operation",
-                    format!(
-                        "operation `{}` ({} {})",
-                        op.id,
-                        op.method.to_uppercase(),
-                        op.path
-                    ),
-                    op.pointer.clone(),
-                    Pointer::root().push("paths"),
-                );
-            }
+        // Atlas renames operations (August 2026 gave most of them shorter operationIds): the
+        // same method on the same path is the same operation under a new name, unless one of
+        // ours already has that name.
+        let same_id = official.iter().find(|other| other.id == op.id);
+        let renamed = || {
+            official.iter().find(|other| {
+                other.method == op.method
+                    && other.path == op.path
+                    && !our_ids.contains(other.id.as_str())
+            })
+        };
+        if let Some(other) = same_id {
+            drift.compared += 1;
+            comparer.operation(op, other);
+        } else if let Some(other) = renamed() {
+            drift.compared += 1;
+            comparer.record(
+                Class::WeDiffer,
+                "operationId",
+                format!("operationId ours `{}`, official `{}`", op.id, other.id),
+                op.pointer.push("operationId"),
+                other.pointer.push("operationId"),
+            );
+            comparer.operation(op, other);
+        } else {
+            drift.missing_upstream += 1;
+            comparer.record(
+                Class::UpstreamRemoved,
+                "operation",
+                format!(
+                    "operation `{}` ({} {})",
+                    op.id,
+                    op.method.to_uppercase(),
+                    op.path
+                ),
+                op.pointer.clone(),
+                Pointer::root().push("paths"),
+            );
         }
     }
     drift.differences = found.into_values().collect();
