@@ -135,10 +135,7 @@ impl GetSharedClusterBackupRequest {
         &self,
         base_url: &str,
     ) -> Result<http::Request<Vec<u8>>, crate::runtime::BuildError> {
-        crate::runtime::BaseUrl::with_parsed(
-            base_url,
-            |base_url| self.build_request_at(base_url),
-        )
+        crate::runtime::build_request_from_text(self, base_url)
     }
     /// [`Self::build_request`] against a base URL parsed once, for callers that send
     /// many requests (the client does). `build_request` keeps the last base URL it

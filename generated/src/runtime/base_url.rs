@@ -38,8 +38,7 @@ impl BaseUrl {
     /// # Errors
     ///
     /// [`BuildError::InvalidBaseUrl`] as for [`Self::parse`], or what `build` returns.
-    #[doc(hidden)]
-    pub fn with_parsed<T>(
+    pub(super) fn with_parsed<T>(
         base_url: &str,
         build: impl FnOnce(&Self) -> Result<T, BuildError>,
     ) -> Result<T, BuildError> {

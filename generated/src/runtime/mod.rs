@@ -49,6 +49,8 @@ pub use object::{
     FieldOf, FieldOrKey, FieldOrKeySeed, FromObject, deserialize_object, required, skip_value,
 };
 #[doc(hidden)]
+pub use operation::build_request_from_text;
+#[doc(hidden)]
 pub use request::{Headers, Query, RequestTarget, build_request, finish_request, json_body};
 #[doc(hidden)]
 pub use response::{

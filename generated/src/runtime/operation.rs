@@ -36,6 +36,20 @@ pub trait Operation {
     ) -> Result<Self::Output, ResponseError<Self::ErrorBody>>;
 }
 
+/// The `build_request(&str)` of every generated operation: the base URL parsed, or reused
+/// from the last call on this thread (see [`BaseUrl::with_parsed`]), then
+/// [`Operation::build_request_at`]. Here once rather than a closure in each operation.
+///
+/// # Errors
+///
+/// An invalid base URL, or what `build_request_at` reports.
+pub fn build_request_from_text<R: Operation>(
+    request: &R,
+    base_url: &str,
+) -> Result<http::Request<Vec<u8>>, BuildError> {
+    BaseUrl::with_parsed(base_url, |base_url| request.build_request_at(base_url))
+}
+
 /// A list operation paged by `pageNum` and `itemsPerPage`, whose body has `results`.
 pub trait Paginated: Operation + Clone {
     /// One element of `results`.

@@ -140,6 +140,7 @@ pub fn operation_module(api: &Api, operation: &Operation) -> TokenStream {
     let parameter_error = runtime("ParameterError");
     let response_spec = runtime("ResponseSpec");
     let base_url_type = runtime("BaseUrl");
+    let build_from_text = runtime("build_request_from_text");
     let target_type = runtime("RequestTarget");
     let headers_type = runtime("Headers");
     let finish_request = runtime("finish_request");
@@ -193,7 +194,7 @@ pub fn operation_module(api: &Api, operation: &Operation) -> TokenStream {
             ///
             /// A parameter that breaks a rule of the spec, or a base URL that cannot be one.
             pub fn build_request(&self, base_url: &str) -> Result<http::Request<Vec<u8>>, #build_error> {
-                #base_url_type::with_parsed(base_url, |base_url| self.build_request_at(base_url))
+                #build_from_text(self, base_url)
             }
 
             /// [`Self::build_request`] against a base URL parsed once, for callers that send
