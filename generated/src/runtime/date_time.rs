@@ -19,7 +19,7 @@ use serde::de::{self, Deserializer, Visitor};
 /// # Errors
 ///
 /// chrono's error for text it does not accept.
-pub fn parse_date_time(text: &str) -> Result<DateTime<Utc>, chrono::ParseError> {
+pub(crate) fn parse_date_time(text: &str) -> Result<DateTime<Utc>, chrono::ParseError> {
     match utc_with_z(text.as_bytes()) {
         Some(date_time) => Ok(date_time),
         None => text.parse(),
@@ -87,7 +87,7 @@ fn digits(text: &[u8]) -> Option<u32> {
     })
 }
 
-/// A required date-time field, read with [`parse_date_time`].
+/// A required date-time field, read as the module docs say.
 pub struct DateTimeField(pub DateTime<Utc>);
 
 /// An optional (or nullable) date-time field: `null` is `None`.

@@ -37,8 +37,8 @@ pub trait Operation {
 }
 
 /// The `build_request(&str)` of every generated operation: the base URL parsed, or reused
-/// from the last call on this thread (see [`BaseUrl::with_parsed`]), then
-/// [`Operation::build_request_at`]. Here once rather than a closure in each operation.
+/// from the last call on this thread, then [`Operation::build_request_at`]. Here once rather
+/// than a closure in each operation.
 ///
 /// # Errors
 ///
