@@ -138,7 +138,8 @@ impl ParameterError {
         self.parameter.location
     }
 
-    /// The rejected value, as given.
+    /// The rejected value, as given; for a list whose count or repeats break a rule, its items
+    /// joined with commas.
     pub fn value(&self) -> &str {
         &self.value
     }
