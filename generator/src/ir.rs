@@ -639,6 +639,15 @@ impl Constraints {
         *self == Self::default()
     }
 
+    /// Whether each value (or each item of a list) has rules of its own.
+    pub fn constrains_each_value(&self) -> bool {
+        self.pattern.is_some()
+            || self.min_length.is_some()
+            || self.max_length.is_some()
+            || self.minimum.is_some()
+            || self.maximum.is_some()
+    }
+
     /// Whether the list as a whole has rules (its count or its repeats).
     pub fn constrains_items(&self) -> bool {
         self.min_items.is_some() || self.max_items.is_some() || self.unique_items

@@ -254,15 +254,29 @@ fn a_renamed_operation_is_compared_by_method_and_path() {
         error.contains("operationId ours `getGadget`, official `getOneGadget`  [getGadget]"),
         "{error}"
     );
-    // Two of ours cannot both take the renamed one: the name of one of ours is never "new".
-    let clash = text.replace("operationId: getGadget", "operationId: getRetired");
-    std::fs::write(&renamed, clash).unwrap();
-    let report = spec(
+    // Names passed along: getGadget's operation is now getRetired, getRetired's is getOld.
+    // Each of ours is still compared with the operation at its own method and path.
+    let swapped = text
+        .replace("operationId: getRetired", "operationId: getOld")
+        .replace("operationId: getGadget", "operationId: getRetired");
+    std::fs::write(&renamed, swapped).unwrap();
+    let error = spec(
         dir.path(),
         &["spec", "drift", "--against", &renamed.to_string_lossy()],
+    )
+    .unwrap_err();
+    assert!(
+        error.contains("3 operations compared, 0 missing upstream; 2 differences"),
+        "{error}"
     );
-    let report = report.unwrap_or_else(|error| error);
-    assert!(!report.contains("operationId ours"), "{report}");
+    assert!(
+        error.contains("operationId ours `getGadget`, official `getRetired`  [getGadget]"),
+        "{error}"
+    );
+    assert!(
+        error.contains("operationId ours `getRetired`, official `getOld`  [getRetired]"),
+        "{error}"
+    );
 }
 
 #[test]

@@ -204,7 +204,7 @@ impl Rules {
     }
 
     /// Checks a list parameter's number of items and their uniqueness; each item's own rules
-    /// are checked apart. The error's value is the list as a comma-separated query sends it.
+    /// are checked apart. The error's value is the list's items joined with commas.
     pub fn check_items<T: PartialEq + fmt::Display>(
         &self,
         values: &[T],

@@ -626,7 +626,9 @@ fn check(parameter: &Parameter) -> Option<TokenStream> {
         .constraints
         .constrains_items()
         .then(|| quote! { #rules.check_items(values)?; });
-    let each = method.map(|method| quote! { for value in values { #rules.#method(#value)?; } });
+    let each = method
+        .filter(|_| parameter.constraints.constrains_each_value())
+        .map(|method| quote! { for value in values { #rules.#method(#value)?; } });
     if whole.is_none() && each.is_none() {
         return None;
     }

@@ -199,6 +199,7 @@ impl<'doc> Lowerer<'doc> {
             );
             return None;
         };
+        let parameter_at = pointer;
         let (schema, pointer) = match schema {
             ReferenceOr::Item(schema) => (schema, pointer.clone()),
             ReferenceOr::Reference { reference } => {
@@ -216,8 +217,12 @@ impl<'doc> Lowerer<'doc> {
             schema_data,
         } = schema
         else {
-            let (ty, constraints, default) =
-                self.scalar_parameter(SchemaSite::Inline(schema), pointer, name_hint, &data.name)?;
+            let (ty, constraints, default) = self.scalar_parameter(
+                SchemaSite::Inline(schema),
+                pointer,
+                name_hint,
+                (&data.name, parameter_at),
+            )?;
             return Some((ty, constraints, default, None));
         };
         let style = match location {
@@ -245,7 +250,7 @@ impl<'doc> Lowerer<'doc> {
             items.into(),
             &pointer.join("items"),
             &format!("{name_hint}Item"),
-            &data.name,
+            (&data.name, parameter_at),
         )?;
         constraints.min_items = array.min_items;
         constraints.max_items = array.max_items;
@@ -264,10 +269,8 @@ impl<'doc> Lowerer<'doc> {
         pointer: &JsonPointer,
         name_hint: &str,
     ) -> Option<Dereferenced<'doc>> {
-        if let TypeRef::Named(id) =
-            self.type_ref(SchemaSite::Reference(reference), pointer, name_hint)?
-            && matches!(self.types.get(id).kind, TypeKind::StringEnum(_))
-        {
+        let named = self.type_ref(SchemaSite::Reference(reference), pointer, name_hint)?;
+        if let Some(id) = self.string_enum_behind_aliases(&named) {
             return Some(Dereferenced::Enum(id));
         }
         let schemas = self.component_schemas();
@@ -277,26 +280,45 @@ impl<'doc> Lowerer<'doc> {
         // Followed to the end of the chain for where the schema is defined; the schema itself
         // is then taken from the document, which outlives this call.
         let target = match resolve_component(&reference, "schemas", schemas) {
-            Ok((_, target)) => target?,
+            Ok((_, Some(target))) => target,
+            Ok((_, None)) => unreachable!("a `$ref` resolves to a component or fails"),
             Err(message) => {
                 self.sink.error(pointer, message);
                 return None;
             }
         };
-        let name = target.tokens().last()?.clone();
-        match schemas?.get(&name)? {
-            ReferenceOr::Item(schema) => Some(Dereferenced::Schema(schema, target)),
-            ReferenceOr::Reference { .. } => None,
+        match target.tokens().last().and_then(|name| schemas?.get(name)) {
+            Some(ReferenceOr::Item(schema)) => Some(Dereferenced::Schema(schema, target)),
+            _ => unreachable!("resolve_component ends its chain at a schema of the document"),
         }
     }
 
+    /// The string enum a type is, through aliases (`A: {$ref: B}`, `A: {allOf: [{$ref: B}]}`):
+    /// a parameter takes the enum itself rather than a copy named after the parameter.
+    fn string_enum_behind_aliases(&self, ty: &TypeRef) -> Option<crate::ir::TypeId> {
+        let mut current = ty.named()?;
+        // Alias cycles are reported elsewhere; the bound only keeps this loop finite.
+        for _ in 0..=self.types.len() {
+            match &self.types.get(current).kind {
+                TypeKind::StringEnum(_) => return Some(current),
+                TypeKind::Alias(TypeRef::Named(next)) => current = *next,
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// A scalar parameter (or a list's item): its type, rules and default. `parameter` is the
+    /// parameter's name and where its own schema sits, for errors about a schema it reaches
+    /// through `$ref`.
     fn scalar_parameter(
         &mut self,
         site: SchemaSite<'_>,
         pointer: &JsonPointer,
         name_hint: &str,
-        name: &str,
+        parameter: (&str, &JsonPointer),
     ) -> Option<(ParameterType, Constraints, Option<String>)> {
+        let (name, parameter_at) = parameter;
         let (resolved, site, pointer) = match site {
             SchemaSite::Inline(schema) => (schema, site, pointer.clone()),
             SchemaSite::Reference(reference) => {
@@ -357,7 +379,13 @@ impl<'doc> Lowerer<'doc> {
             }
             SchemaKind::Type(Type::Number(_)) => ParameterType::F64,
             _ => {
-                self.sink.error(pointer, format!("parameter {name} has a schema the generator cannot send yet; supported are strings, string enums, booleans, integers, numbers and arrays of them"));
+                // Where the schema is defined, and which parameter uses it when that is elsewhere.
+                let user = if pointer.tokens().starts_with(parameter_at.tokens()) {
+                    String::new()
+                } else {
+                    format!(" (through $ref from {parameter_at})")
+                };
+                self.sink.error(pointer, format!("parameter {name}{user} has a schema the generator cannot send yet; supported are strings, string enums, booleans, integers, numbers and arrays of them"));
                 return None;
             }
         };

@@ -1,6 +1,6 @@
 //! `cargo xtask spec drift`: compare each of our operations with the official one of the same
-//! `operationId`, recursively through `$ref`s, and list every difference with its pointer on
-//! both sides.
+//! `operationId` (or, once renamed, of the same method and path: see `pair_operations`),
+//! recursively through `$ref`s, and list every difference with its pointer on both sides.
 
 use super::report::{Class, Difference};
 use super::tree::{Operation, Pointer, deref, entries, field, operations, show, str_field};
@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashSet};
 /// generated code. Documentation (`description`, `example`, ...) is not drift, and neither are
 /// `readOnly`/`writeOnly`: the official spec marks every response field read-only, which
 /// only says which side may leave a field out, and would bury the report.
-const SCHEMA_KEYWORDS: [&str; 14] = [
+const SCHEMA_KEYWORDS: [&str; 15] = [
     "type",
     "format",
     "pattern",
@@ -23,6 +23,7 @@ const SCHEMA_KEYWORDS: [&str; 14] = [
     "exclusiveMaximum",
     "minItems",
     "maxItems",
+    "uniqueItems",
     "default",
     "nullable",
     "deprecated",
@@ -48,8 +49,8 @@ pub fn drift(ours: &Value, theirs: &Value) -> Drift {
     let mut found: BTreeMap<Key, Difference> = BTreeMap::new();
     let mut drift = Drift::default();
     let ours_operations = operations(ours);
-    let our_ids: HashSet<&str> = ours_operations.iter().map(|op| op.id.as_str()).collect();
-    for op in &ours_operations {
+    let pairs = pair_operations(&ours_operations, &official);
+    for (op, paired) in ours_operations.iter().zip(pairs) {
         let mut comparer = Comparer {
             ours,
             theirs,
@@ -59,31 +60,7 @@ pub fn drift(ours: &Value, theirs: &Value) -> Drift {
             found: &mut found,
             problems: &mut drift.problems,
         };
-        // Atlas renames operations (August 2026 gave most of them shorter operationIds): the
-        // same method on the same path is the same operation under a new name, unless one of
-        // ours already has that name.
-        let same_id = official.iter().find(|other| other.id == op.id);
-        let renamed = || {
-            official.iter().find(|other| {
-                other.method == op.method
-                    && other.path == op.path
-                    && !our_ids.contains(other.id.as_str())
-            })
-        };
-        if let Some(other) = same_id {
-            drift.compared += 1;
-            comparer.operation(op, other);
-        } else if let Some(other) = renamed() {
-            drift.compared += 1;
-            comparer.record(
-                Class::WeDiffer,
-                "operationId",
-                format!("operationId ours `{}`, official `{}`", op.id, other.id),
-                op.pointer.push("operationId"),
-                other.pointer.push("operationId"),
-            );
-            comparer.operation(op, other);
-        } else {
+        let Some(other) = paired.map(|index| &official[index]) else {
             drift.missing_upstream += 1;
             comparer.record(
                 Class::UpstreamRemoved,
@@ -97,12 +74,60 @@ pub fn drift(ours: &Value, theirs: &Value) -> Drift {
                 op.pointer.clone(),
                 Pointer::root().push("paths"),
             );
+            continue;
+        };
+        drift.compared += 1;
+        if other.id != op.id {
+            comparer.record(
+                Class::WeDiffer,
+                "operationId",
+                format!("operationId ours `{}`, official `{}`", op.id, other.id),
+                op.pointer.push("operationId"),
+                other.pointer.push("operationId"),
+            );
         }
+        comparer.operation(op, other);
     }
     drift.differences = found.into_values().collect();
     drift.problems.sort();
     drift.problems.dedup();
     drift
+}
+
+/// Whether an official operation (second) is the counterpart of one of ours (first).
+type OperationMatch = dyn Fn(&Operation<'_>, &Operation<'_>) -> bool;
+
+/// The official operation each of ours is compared with, by index, each official one taken
+/// at most once: the same `operationId` on the same method and path first; then the same
+/// method and path under another name (Atlas renames operations: August 2026 gave most of them
+/// shorter names, and a name may pass to another operation); then the same `operationId`
+/// elsewhere (an operation that moved, as from `/api/atlas/v1.0` to `/api/atlas/v2`).
+fn pair_operations(ours: &[Operation<'_>], official: &[Operation<'_>]) -> Vec<Option<usize>> {
+    let mut pairs: Vec<Option<usize>> = vec![None; ours.len()];
+    let mut taken = vec![false; official.len()];
+    let passes: [&OperationMatch; 3] = [
+        &|a, b| a.id == b.id && same_place(a, b),
+        &same_place,
+        &|a, b| a.id == b.id,
+    ];
+    for matches in passes {
+        for (op, pair) in ours.iter().zip(pairs.iter_mut()) {
+            if pair.is_some() {
+                continue;
+            }
+            let found =
+                (0..official.len()).find(|&index| !taken[index] && matches(op, &official[index]));
+            if let Some(index) = found {
+                taken[index] = true;
+                *pair = Some(index);
+            }
+        }
+    }
+    pairs
+}
+
+fn same_place(a: &Operation<'_>, b: &Operation<'_>) -> bool {
+    a.method == b.method && a.path == b.path
 }
 
 struct Comparer<'a> {
