@@ -424,7 +424,11 @@ pub(super) fn example_arguments(operation: &Operation) -> (Vec<String>, bool) {
         .iter()
         .filter(|parameter| parameter.required)
         .map(|parameter| match (&parameter.ty, &parameter.example) {
-            _ if parameter.list.is_some() => "Vec::new()".to_owned(),
+            // An empty list, unless the spec demands items (`minItems`): no example gives them.
+            _ if parameter.list.is_some() => match parameter.constraints.min_items {
+                Some(min) if min > 0 => placeholder(&mut runnable),
+                _ => "Vec::new()".to_owned(),
+            },
             (ParameterType::String, Some(example)) => format!("{example:?}"),
             (ParameterType::String, None) => {
                 runnable = false;
