@@ -42,14 +42,18 @@ impl BaseUrl {
         base_url: &str,
         build: impl FnOnce(&Self) -> Result<T, BuildError>,
     ) -> Result<T, BuildError> {
+        // The text as given, when it is not the parsed URL's own (trailing slashes): most base
+        // URLs have none, and then a miss costs no allocation for the key.
         thread_local! {
-            static LAST_PARSED: RefCell<Option<(Box<str>, BaseUrl)>> = const { RefCell::new(None) };
+            static LAST_PARSED: RefCell<Option<(Option<Box<str>>, BaseUrl)>> = const { RefCell::new(None) };
         }
         let mut build = Some(build);
         let cached = LAST_PARSED.try_with(|last| {
             // `build` runs under a shared borrow, which a nested call may share too.
             match last.try_borrow().ok()?.as_ref() {
-                Some((given, parsed)) if **given == *base_url => {
+                Some((given, parsed))
+                    if given.as_deref().unwrap_or_else(|| parsed.as_str()) == base_url =>
+                {
                     build.take().map(|build| build(parsed))
                 }
                 _ => None,
@@ -62,7 +66,8 @@ impl BaseUrl {
         // Kept unless the cell is busy (a nested call) or gone (the thread is ending).
         let _ = LAST_PARSED.try_with(|last| {
             if let Ok(mut last) = last.try_borrow_mut() {
-                *last = Some((base_url.into(), parsed.clone()));
+                let given = (parsed.as_str() != base_url).then(|| base_url.into());
+                *last = Some((given, parsed.clone()));
             }
         });
         let build = build.expect("`build` runs only on a hit, which returned");
@@ -188,6 +193,14 @@ mod tests {
         assert_eq!(other.prefix(), "/prefix");
         assert!(BaseUrl::parse("https://cloud.mongodb.com/?q").is_err());
         assert_eq!(BaseUrl::parse("https://cloud.mongodb.com/").unwrap(), first);
+        // Without trailing slashes the text is the key; with them, the text as given is.
+        let plain = BaseUrl::parse("https://cloud.mongodb.com").unwrap();
+        let plain_again = BaseUrl::parse("https://cloud.mongodb.com").unwrap();
+        assert!(Arc::ptr_eq(&plain.text, &plain_again.text));
+        assert!(!Arc::ptr_eq(&plain.text, &first.text));
+        let slashed = BaseUrl::parse("https://cloud.mongodb.com//").unwrap();
+        assert!(!Arc::ptr_eq(&slashed.text, &plain.text));
+        assert_eq!(slashed, plain);
     }
 
     #[test]
