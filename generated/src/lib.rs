@@ -9,7 +9,7 @@
 //!
 //! - [`operations`]: one request builder per operation. Required path parameters go to `new`, optional query parameters are chainable setters. `build_request` checks every parameter against the spec's rules and returns an [`http::Request`] for any HTTP stack; `parse_response` turns the [`http::Response`] into the typed body or a [`runtime::ResponseError`].
 //! - [`models`]: the request and response types. Structs are `#[non_exhaustive]` and string enums keep values they do not know, so new fields and values in Atlas do not break code that compiles today.
-//! - [`runtime`]: the hand-written code every operation shares.
+//! - [`runtime`]: the hand-written code every operation shares, the crate `atlas-codegen-runtime`.
 //!
 //! # Authentication
 //!
@@ -99,7 +99,7 @@
 //!
 //! ```toml
 //! [dependencies]
-//! atlas-snapshots = { version = "0.2.0", default-features = false, features = ["client", "flex-snapshots"] }
+//! atlas-snapshots = { version = "0.3.0", default-features = false, features = ["client", "flex-snapshots"] }
 //! ```
 //!
 //! The last column counts the models a feature compiles beside those that always compile.
@@ -132,22 +132,26 @@ pub mod operations;
 mod patterns;
 #[rustfmt::skip]
 mod rules;
-pub mod runtime;
+#[rustfmt::skip]
+#[cfg(feature = "client")]
+mod client;
+#[doc(inline)]
+pub use atlas_codegen_runtime as runtime;
 /// The `chrono` crate of the models' dates and timestamps.
 pub use chrono;
+#[cfg(feature = "client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+pub use client::{Call, Client, ClientBuilder};
 /// The `http` crate of this crate's signatures (requests, responses, status codes),
 /// so that callers name its types without depending on it themselves.
 pub use http;
 /// The `reqwest` crate that [`ClientBuilder::http_client`] takes a client of.
 #[cfg(feature = "client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
-pub use reqwest;
+pub use runtime::reqwest;
 #[cfg(feature = "client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
-pub use runtime::{AuthError, ConfigError, RequestContext};
-#[cfg(feature = "client")]
-#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
-pub use runtime::{Client, ClientBuilder, Credentials, RetryPolicy};
+pub use runtime::{AuthError, ConfigError, Credentials, RequestContext, RetryPolicy};
 /// The error of every client call of this crate.
 #[rustfmt::skip]
 #[cfg(

@@ -318,7 +318,14 @@ fn cargo_check_500() {
         &Options::for_spec("synthetic-500.json"),
     )
     .unwrap();
-    generation.files.extend(atlas_codegen::runtime_files());
+    generation
+        .files
+        .extend(atlas_codegen::runtime_files().into_iter().map(|file| {
+            atlas_codegen::GeneratedFile {
+                path: format!("{}/{}", atlas_codegen::DEFAULT_RUNTIME_PATH, file.path),
+                contents: file.contents,
+            }
+        }));
     for file in &generation.files {
         let path = dir.join(&file.path);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();

@@ -53,6 +53,10 @@ pub struct Options {
     /// `examples/<name>/main.rs`), sorted. They call Atlas, so each needs the `client`
     /// feature: the manifest says so, and a build without it skips them instead of failing.
     pub client_examples: Vec<String>,
+    /// Where the manifest finds the runtime crate, relative to the generated crate's folder:
+    /// `runtime` (a copy beside the generated files) unless several generated crates share
+    /// one.
+    pub runtime_path: String,
 }
 
 impl Options {
@@ -92,6 +96,7 @@ impl Options {
             package: config::PackageMetadata::default(),
             default_features: None,
             client_examples: Vec::new(),
+            runtime_path: DEFAULT_RUNTIME_PATH.to_owned(),
         }
     }
 }
@@ -251,8 +256,16 @@ fn render_file(
     })
 }
 
-/// The hand-written runtime the generated code calls into, as committed in `generated/`.
-/// A crate generated into another folder needs these files to build on its own.
+/// The version of the runtime crate (`generated/runtime/`) that generated manifests require.
+pub const RUNTIME_VERSION: &str = "0.1.0";
+
+/// Where a generated crate finds the runtime crate unless told otherwise: a copy in its own
+/// folder, as in `generated/`.
+pub const DEFAULT_RUNTIME_PATH: &str = "runtime";
+
+/// The hand-written runtime crate the generated code calls into, as committed in
+/// `generated/runtime/`, with paths relative to that folder. A crate generated into another
+/// folder needs a copy to build on its own.
 pub fn runtime_files() -> Vec<GeneratedFile> {
     RUNTIME_FILES
         .iter()
@@ -263,39 +276,40 @@ pub fn runtime_files() -> Vec<GeneratedFile> {
         .collect()
 }
 
-/// One runtime file: its path in the crate and its text, embedded at compile time.
+/// One runtime file: its path in the runtime crate and its text, embedded at compile time.
 macro_rules! runtime_file {
     ($path:literal) => {
         (
-            concat!("src/runtime/", $path),
-            include_str!(concat!("../../generated/src/runtime/", $path)),
+            $path,
+            include_str!(concat!("../../generated/runtime/", $path)),
         )
     };
 }
 
-/// Every file of `generated/src/runtime/` (a test checks that none is missing).
+/// Every file of `generated/runtime/` (a test checks that none is missing).
 const RUNTIME_FILES: &[(&str, &str)] = &[
-    runtime_file!("auth/digest.rs"),
-    runtime_file!("auth/hash.rs"),
-    runtime_file!("auth/mod.rs"),
-    runtime_file!("auth/token.rs"),
-    runtime_file!("base_url.rs"),
-    runtime_file!("client/auth.rs"),
-    runtime_file!("client/call.rs"),
-    runtime_file!("client/error.rs"),
-    runtime_file!("client/mod.rs"),
-    runtime_file!("client/pager.rs"),
-    runtime_file!("client/retry.rs"),
-    runtime_file!("date_time.rs"),
-    runtime_file!("matcher.rs"),
-    runtime_file!("mod.rs"),
-    runtime_file!("object.rs"),
-    runtime_file!("operation.rs"),
-    runtime_file!("request.rs"),
-    runtime_file!("response.rs"),
-    runtime_file!("retry.rs"),
-    runtime_file!("string_enum.rs"),
-    runtime_file!("validation.rs"),
+    runtime_file!("Cargo.toml"),
+    runtime_file!("LICENSE"),
+    runtime_file!("src/auth/digest.rs"),
+    runtime_file!("src/auth/hash.rs"),
+    runtime_file!("src/auth/mod.rs"),
+    runtime_file!("src/auth/token.rs"),
+    runtime_file!("src/base_url.rs"),
+    runtime_file!("src/client/auth.rs"),
+    runtime_file!("src/client/error.rs"),
+    runtime_file!("src/client/mod.rs"),
+    runtime_file!("src/client/pager.rs"),
+    runtime_file!("src/client/retry.rs"),
+    runtime_file!("src/date_time.rs"),
+    runtime_file!("src/lib.rs"),
+    runtime_file!("src/matcher.rs"),
+    runtime_file!("src/object.rs"),
+    runtime_file!("src/operation.rs"),
+    runtime_file!("src/request.rs"),
+    runtime_file!("src/response.rs"),
+    runtime_file!("src/retry.rs"),
+    runtime_file!("src/string_enum.rs"),
+    runtime_file!("src/validation.rs"),
 ];
 
 #[cfg(test)]
@@ -318,9 +332,9 @@ mod tests {
 
     #[test]
     fn every_runtime_file_is_embedded() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated");
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated/runtime");
         let mut on_disk = Vec::new();
-        let mut pending = vec![root.join("src/runtime")];
+        let mut pending = vec![root.clone()];
         while let Some(dir) = pending.pop() {
             for entry in std::fs::read_dir(dir).unwrap() {
                 let path = entry.unwrap().path();
@@ -335,5 +349,15 @@ mod tests {
         on_disk.sort();
         let embedded: Vec<&str> = RUNTIME_FILES.iter().map(|(path, _)| *path).collect();
         assert_eq!(embedded, on_disk);
+    }
+
+    #[test]
+    fn manifests_require_the_runtime_version_committed() {
+        let manifest = RUNTIME_FILES[0].1;
+        let version = manifest
+            .lines()
+            .find_map(|line| line.strip_prefix("version = "))
+            .expect("the runtime's manifest has a version");
+        assert_eq!(version, format!("{RUNTIME_VERSION:?}"));
     }
 }

@@ -122,6 +122,17 @@ pub fn write_scratch_workspace(dir: &Path, members: &[String]) {
         .unwrap_or_else(|error| panic!("copy Cargo.lock: {error}"));
 }
 
+/// Copies the runtime crate into `dir/runtime`, for crates generated into `dir` with
+/// `--runtime ../runtime` to share: one copy, compiled once, as a maintainer who keeps several
+/// generated crates in one workspace would have it. Returns that argument.
+pub fn write_shared_runtime(dir: &Path) -> &'static str {
+    copy_dir(
+        &workspace_root().join("generated/runtime"),
+        &dir.join("runtime"),
+    );
+    "../runtime"
+}
+
 /// Runs cargo in a scratch workspace, and panics with its output if it fails. Every such
 /// workspace shares one target folder, so that their dependencies build once.
 pub fn run_cargo(dir: &Path, args: &[&str]) {

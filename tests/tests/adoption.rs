@@ -35,20 +35,38 @@ fn the_manifest_pulls_no_macro_crates_no_clock_and_no_h2() {
     let manifest = generated("Cargo.toml");
     // serde_with brought darling, a second syn and its macros, for two derives on enums.
     assert_eq!(dependency_line(&manifest, "serde_with"), None, "{manifest}");
+    // The rest comes through the runtime crate, the same for every generated crate.
+    let runtime = generated("runtime/Cargo.toml");
     // tracing's default `attributes` feature brings tracing-attributes and with it syn.
-    let tracing = dependency_line(&manifest, "tracing").expect("tracing");
+    let tracing = dependency_line(&runtime, "tracing").expect("tracing");
     assert!(tracing.contains("default-features = false"), "{tracing}");
     // chrono's clock (iana-time-zone): nothing reads the time through chrono (Retry-After
     // dates are compared with `SystemTime`).
-    let chrono = dependency_line(&manifest, "chrono").expect("chrono");
-    assert!(chrono.contains("default-features = false"), "{chrono}");
-    assert!(!manifest.contains("clock"), "{manifest}");
+    for manifest in [&manifest, &runtime] {
+        let chrono = dependency_line(manifest, "chrono").expect("chrono");
+        assert!(chrono.contains("default-features = false"), "{chrono}");
+        assert!(!manifest.contains("clock"), "{manifest}");
+        // Nothing of serde's derive outside tests: no proc-macro in a sans-IO build.
+        let serde = dependency_line(manifest, "serde").expect("serde");
+        assert!(!serde.contains("derive"), "{serde}");
+    }
     // h2 and what it needs only for those who ask for HTTP/2.
-    let reqwest = dependency_line(&manifest, "reqwest").expect("reqwest");
+    let reqwest = dependency_line(&runtime, "reqwest").expect("reqwest");
     assert!(!reqwest.contains("http2"), "{reqwest}");
     assert!(
-        manifest.contains("http2 = [\"client\", \"reqwest/http2\"]"),
+        runtime.contains("http2 = [\"client\", \"reqwest/http2\"]"),
+        "{runtime}"
+    );
+    assert!(
+        manifest.contains("http2 = [\"client\", \"atlas-codegen-runtime/http2\"]"),
         "{manifest}"
+    );
+    // The generated crate turns none of the runtime's features on by itself: a sans-IO
+    // build of it is a sans-IO build of the runtime.
+    let runtime_dependency = dependency_line(&manifest, "atlas-codegen-runtime").expect("runtime");
+    assert!(
+        runtime_dependency.contains("default-features = false"),
+        "{runtime_dependency}"
     );
 }
 
@@ -320,7 +338,7 @@ fn reexports(source: &str) -> (Vec<String>, Vec<String>) {
 
 #[test]
 fn runtime_plumbing_is_hidden_from_the_docs() {
-    let (hidden, shown) = reexports(&generated("src/runtime/mod.rs"));
+    let (hidden, shown) = reexports(&generated("runtime/src/lib.rs"));
     for plumbing in [
         "build_request",
         "Query",
@@ -356,12 +374,14 @@ fn client_items_say_they_need_the_client_feature_on_docs_rs() {
         lib.contains("#![cfg_attr(docsrs, feature(doc_cfg))]"),
         "{lib}"
     );
-    let runtime = generated("src/runtime/mod.rs");
+    let runtime = generated("runtime/src/lib.rs");
     for source in [&lib, &runtime] {
-        // Every item gated on the client says so in the docs.
+        // Every public item gated on the client says so in the docs.
         let lines: Vec<&str> = source.lines().map(str::trim).collect();
         for (at, line) in lines.iter().enumerate() {
-            if *line == "#[cfg(feature = \"client\")]" {
+            let item = lines[at..].iter().find(|line| !line.starts_with("#["));
+            let public = item.is_some_and(|item| item.starts_with("pub "));
+            if *line == "#[cfg(feature = \"client\")]" && public {
                 assert_eq!(
                     lines.get(at + 1).copied(),
                     Some("#[cfg_attr(docsrs, doc(cfg(feature = \"client\")))]"),

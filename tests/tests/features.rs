@@ -4,7 +4,7 @@
 
 use atlas_codegen::ir::{Api, Gate};
 use atlas_codegen::{Options, SpecSource};
-use integration_tests::{run_cargo, workspace_root, write_scratch_workspace};
+use integration_tests::{run_cargo, workspace_root, write_scratch_workspace, write_shared_runtime};
 use std::path::PathBuf;
 
 fn tags_fixture() -> (String, String) {
@@ -221,6 +221,7 @@ fn generated_crates_build_with_each_feature_alone_and_with_none() {
     let scratch = tempfile::tempdir().unwrap();
     let specs = ["tests/fixtures/tags.yaml", "spec/atlas-snapshots.yaml"];
     let mut crates: Vec<(String, Vec<String>)> = Vec::new();
+    let runtime = write_shared_runtime(scratch.path());
     for spec in specs {
         let stem = PathBuf::from(spec)
             .file_stem()
@@ -234,6 +235,8 @@ fn generated_crates_build_with_each_feature_alone_and_with_none() {
             workspace_root().join(spec).to_string_lossy().into_owned(),
             "--out".to_owned(),
             out.to_string_lossy().into_owned(),
+            "--runtime".to_owned(),
+            runtime.to_owned(),
         ])
         .unwrap();
         let package = atlas_codegen::Options::for_spec(spec).crate_name;

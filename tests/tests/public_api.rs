@@ -66,9 +66,10 @@ fn the_listing_names_each_element_with_its_signature() {
         "variant crate::models::ThingState::Active",
         "impl crate::operations::ListThingsRequest { pub fn new(group_id: impl Into<String>) -> Self }",
         "impl crate::operations::ListThingsRequest { pub fn pretty(self, pretty: bool) -> Self }",
-        "#[cfg(feature = \"client\")] impl crate::runtime::client::Client { pub fn delete_thing(&self, group_id: impl Into<String>, thing_id: impl Into<String>) -> crate::operations::DeleteThingCall }",
+        "#[cfg(feature = \"client\")] impl crate::Client { pub fn delete_thing(&self, group_id: impl Into<String>, thing_id: impl Into<String>) -> crate::operations::DeleteThingCall }",
         "impl crate::runtime::Operation for crate::operations::ListThingsRequest { type ErrorBody = serde_json::Value; type Output = crate::models::Thing; }",
-        "#[cfg(feature = \"client\")] reexport crate::Client = crate::runtime::client::Client",
+        "#[cfg(feature = \"client\")] pub struct crate::Client( .. )",
+        "#[cfg(feature = \"client\")] pub type crate::ClientBuilder = crate::runtime::client::ClientBuilder<crate::Client>",
         "reexport crate::http = http",
         // The runtime's public API is part of the crate's.
         "pub fn crate::runtime::encode_path_segment(",
@@ -123,7 +124,7 @@ fn a_new_optional_parameter_is_additive() {
     assert!(
         has(
             &change.added,
-            "impl crate::runtime::client::Call<crate::operations::ListThingsRequest> { pub fn limit("
+            "impl crate::Call<crate::operations::ListThingsRequest> { pub fn limit("
         ),
         "{change:?}"
     );

@@ -3,6 +3,7 @@
 
 use integration_tests::{
     committed_spec, copy_dir, generate, run_cargo, tree, workspace_root, write_scratch_workspace,
+    write_shared_runtime,
 };
 use std::path::Path;
 
@@ -72,6 +73,41 @@ fn a_missing_spec_is_a_clear_error() {
     assert!(error.contains("cannot read the spec"), "{error}");
     assert!(error.contains("does/not/exist.yaml"), "{error}");
     assert!(!Path::new("unused").exists());
+}
+
+/// `--runtime` names a runtime crate the new crate shares: a path where there is none, or
+/// the committed crate (which has its own), is refused before anything is written; a good one
+/// lands in the manifest as given, and no copy is made.
+#[test]
+fn runtime_paths_are_checked_and_written_as_given() {
+    let scratch = tempfile::tempdir().unwrap();
+    let out = scratch.path().join("crate");
+    let shown = out.to_string_lossy().into_owned();
+    let spec = fixture("minimal.yaml");
+    let error = codegen(&["--spec", &spec, "--out", &shown, "--runtime", "../runtime"])
+        .expect_err("no runtime there yet");
+    assert!(
+        error.contains("--runtime ../runtime: no crate there"),
+        "{error}"
+    );
+    assert!(error.contains("nothing was written"), "{error}");
+    assert!(!out.exists());
+
+    let error = codegen(&["--runtime", "runtime"]).expect_err("generated/ has its own");
+    assert!(
+        error.contains("--runtime is for crates generated into another folder"),
+        "{error}"
+    );
+
+    write_shared_runtime(scratch.path());
+    codegen(&["--spec", &spec, "--out", &shown, "--runtime", "../runtime"]).unwrap();
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    let dependency = format!(
+        "atlas-codegen-runtime = {{ version = \"{}\", path = \"../runtime\", default-features = false }}",
+        atlas_codegen::RUNTIME_VERSION
+    );
+    assert!(manifest.contains(&dependency), "{manifest}");
+    assert!(!out.join("runtime").exists());
 }
 
 #[test]
@@ -229,6 +265,7 @@ fn generated_crates_build_on_their_own_and_behave() {
     fixtures.sort();
     specs.extend(fixtures);
     let mut members = Vec::new();
+    let runtime = write_shared_runtime(scratch.path());
     for spec in &specs {
         let stem = spec.file_stem().unwrap().to_string_lossy().into_owned();
         let out = scratch.path().join(&stem);
@@ -237,11 +274,13 @@ fn generated_crates_build_on_their_own_and_behave() {
             &spec.to_string_lossy(),
             "--out",
             &out.to_string_lossy(),
+            "--runtime",
+            runtime,
         ])
         .unwrap();
         assert!(
-            out.join("src/runtime/mod.rs").exists(),
-            "the runtime travels with the crate"
+            !out.join("runtime").exists(),
+            "a crate told where the runtime is gets no copy"
         );
         let behaviour = root
             .join("tests/fixtures/behaviour")

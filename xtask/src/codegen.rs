@@ -17,6 +17,10 @@ pub struct CodegenArgs {
     pub out: Option<PathBuf>,
     /// After writing, build the crate with clippy, rustdoc and its doc tests.
     pub verify: bool,
+    /// Depend on the runtime crate at this path (relative to the output folder, or
+    /// absolute) instead of copying one into the output folder: how several generated
+    /// crates share one runtime.
+    pub runtime: Option<String>,
 }
 
 impl CodegenArgs {
@@ -30,6 +34,9 @@ impl CodegenArgs {
                 "--verify" => parsed.verify = true,
                 "--spec" => parsed.spec = Some(args.next().ok_or("--spec needs a path")?.into()),
                 "--out" => parsed.out = Some(args.next().ok_or("--out needs a folder")?.into()),
+                "--runtime" => {
+                    parsed.runtime = Some(args.next().ok_or("--runtime needs a folder")?.clone());
+                }
                 other => return Err(format!("unknown argument {other:?}")),
             }
         }
@@ -47,6 +54,28 @@ pub fn codegen(root: &Path, args: &CodegenArgs) -> Result<String, String> {
         .map_err(|error| format!("cannot read the spec {spec_name}: {error}\n"))?;
     let mut options = options_for(root, &spec_path, &spec_name)?;
     options.client_examples = hand_written_examples(&out_dir);
+    let into_workspace = is_same_dir(&out_dir, &root.join(DEFAULT_OUT));
+    if let Some(runtime) = &args.runtime {
+        if into_workspace {
+            return Err(
+                "--runtime is for crates generated into another folder: generated/ \
+                        uses the runtime crate it holds, generated/runtime/\n"
+                    .to_owned(),
+            );
+        }
+        // Lexically: the output folder may not exist yet, and Cargo reads `..` the same way.
+        let runtime_dir = std::path::absolute(out_dir.join(runtime))
+            .map(|path| normalize(&path))
+            .unwrap_or_else(|_| out_dir.join(runtime));
+        if !runtime_dir.join("Cargo.toml").is_file() {
+            return Err(format!(
+                "--runtime {runtime}: no crate there (no Cargo.toml in {}); the path is \
+                 relative to the output folder\nnothing was written.\n",
+                display_path(root, &runtime_dir)
+            ));
+        }
+        options.runtime_path = runtime.replace('\\', "/");
+    }
     let mut generation = atlas_codegen::generate(
         SpecSource {
             name: &spec_name,
@@ -56,21 +85,33 @@ pub fn codegen(root: &Path, args: &CodegenArgs) -> Result<String, String> {
     )
     .map_err(|diagnostics| format!("{diagnostics}nothing was written.\n"))?;
 
-    // The workspace's own generated/ holds the hand-written runtime, which is never touched;
-    // any other folder gets a copy so the crate builds on its own. The copy opens with a
-    // `@generated` header like every generated file, which is how a later run knows the
-    // files are its own to replace; a copy made before copies had the header is recognised
-    // by its text being exactly the runtime's (`known`).
+    // The workspace's own generated/ holds the hand-written runtime crate, which is never
+    // touched; any other folder gets a copy (unless told where to find one) so the crate
+    // builds on its own. The copy opens with a `@generated` header like every generated file,
+    // which is how a later run knows the files are its own to replace; its licence has no
+    // header and is recognised by its text (`known`), as are copies made before copies had
+    // headers. Copies of earlier versions, which lived in `src/runtime/`, are removed.
     let mut known = Vec::new();
-    if !is_same_dir(&out_dir, &root.join(DEFAULT_OUT)) {
-        known = atlas_codegen::runtime_files();
-        generation
-            .files
-            .extend(known.iter().map(|file| atlas_codegen::GeneratedFile {
-                path: file.path.clone(),
-                contents: format!("{RUNTIME_HEADER}\n{}", file.contents),
-            }));
-        generation.files.sort_by(|a, b| a.path.cmp(&b.path));
+    if !into_workspace {
+        known = atlas_codegen::runtime_files()
+            .into_iter()
+            .map(|file| atlas_codegen::GeneratedFile {
+                path: format!("{}/{}", atlas_codegen::DEFAULT_RUNTIME_PATH, file.path),
+                contents: file.contents,
+            })
+            .collect();
+        if args.runtime.is_none() {
+            generation
+                .files
+                .extend(known.iter().map(|file| atlas_codegen::GeneratedFile {
+                    path: file.path.clone(),
+                    contents: with_copy_header(&file.path, &file.contents),
+                }));
+            generation.files.sort_by(|a, b| a.path.cmp(&b.path));
+            generation
+                .owned_dirs
+                .push(format!("{}/src", atlas_codegen::DEFAULT_RUNTIME_PATH));
+        }
         generation.owned_dirs.push("src/runtime".to_owned());
     }
 
@@ -176,11 +217,22 @@ fn hand_written_examples(out_dir: &Path) -> Vec<String> {
     names
 }
 
-/// The first lines of the runtime's copy in a crate generated with `--out`.
-const RUNTIME_HEADER: &str = "\
-// @generated by `cargo xtask codegen`: a copy of the hand-written runtime of atlas-codegen
-// (generated/src/runtime/ in its repository). Do not edit by hand: every run replaces it.
-";
+/// A runtime file as copied beside a crate generated with `--out`: with a header in the
+/// file's own comment syntax, except the licence, whose text is the standard one.
+fn with_copy_header(path: &str, contents: &str) -> String {
+    let comment = if path.ends_with(".rs") {
+        "//"
+    } else if path.ends_with(".toml") {
+        "#"
+    } else {
+        return contents.to_owned();
+    };
+    format!(
+        "{comment} @generated by `cargo xtask codegen`: a copy of the hand-written runtime crate of\n\
+         {comment} atlas-codegen (generated/runtime/ in its repository). Do not edit by hand: every\n\
+         {comment} run replaces it.\n\n{contents}"
+    )
+}
 
 /// A path as people read it, and as generated headers name it: relative to the workspace
 /// (with `/`) when it is inside, however it was spelled (absolute, with `..`, or through a

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 const USAGE: &str = "\
 usage: cargo xtask codegen [--check] [--force] [--verify] [--spec PATH] [--out DIR]
+                           [--runtime PATH]
        cargo xtask test
        cargo xtask semver [--baseline REV]
        cargo xtask spec add|drift ...
@@ -28,8 +29,10 @@ usage: cargo xtask codegen [--check] [--force] [--verify] [--spec PATH] [--out D
                          public API changed, additively or in a breaking way
   codegen --check        change nothing; fail with a diff when generated/ is stale
   codegen --spec PATH --out DIR
-                         generate a complete crate (runtime included) from any spec
-                         into any folder
+                         generate a complete crate from any spec into any folder, with
+                         a copy of the runtime crate in DIR/runtime
+  codegen --runtime PATH use the runtime crate at PATH (relative to DIR) instead of a
+                         copy, to share one among several generated crates
   codegen --verify       then build the written crate: clippy -D warnings, rustdoc
                          -D warnings and its doc tests
   codegen --force        also replace or delete files in the output that lack the

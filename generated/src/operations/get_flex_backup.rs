@@ -221,10 +221,10 @@ impl crate::runtime::Operation for GetFlexBackupRequest {
     }
 }
 #[cfg(feature = "client")]
-/// A `getFlexBackup` call: the setters below, then [`send`](crate::runtime::Call::send).
-pub type GetFlexBackupCall = crate::runtime::Call<GetFlexBackupRequest>;
+/// A `getFlexBackup` call: the setters below, then [`send`](crate::Call::send).
+pub type GetFlexBackupCall = crate::Call<GetFlexBackupRequest>;
 #[cfg(feature = "client")]
-impl crate::runtime::Call<GetFlexBackupRequest> {
+impl crate::Call<GetFlexBackupRequest> {
     /// Sets `envelope`; see [`GetFlexBackupRequest::envelope`].
     #[inline]
     pub fn envelope(mut self, envelope: bool) -> Self {
@@ -251,7 +251,7 @@ impl crate::runtime::Call<GetFlexBackupRequest> {
     }
 }
 #[cfg(feature = "client")]
-impl crate::runtime::Client {
+impl crate::Client {
     /// Return One Snapshot of One Flex Cluster (`GET /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots/{snapshotId}`).
     ///
     /// Required parameters go here; optional ones are setters on the returned call, which `send().await` sends. [`GetFlexBackupRequest`] documents each parameter's rules and default.
@@ -261,7 +261,7 @@ impl crate::runtime::Client {
         name: impl Into<String>,
         snapshot_id: impl Into<String>,
     ) -> GetFlexBackupCall {
-        crate::runtime::Call::new(
+        crate::Call::new(
             self.clone(),
             GetFlexBackupRequest::new(group_id, name, snapshot_id),
         )

@@ -230,14 +230,12 @@ impl crate::runtime::Operation for GetSharedClusterBackupRequest {
     }
 }
 #[cfg(feature = "client")]
-/// A `getSharedClusterBackup` call: the setters below, then [`send`](crate::runtime::Call::send).
+/// A `getSharedClusterBackup` call: the setters below, then [`send`](crate::Call::send).
 #[allow(deprecated)]
-pub type GetSharedClusterBackupCall = crate::runtime::Call<
-    GetSharedClusterBackupRequest,
->;
+pub type GetSharedClusterBackupCall = crate::Call<GetSharedClusterBackupRequest>;
 #[cfg(feature = "client")]
 #[allow(deprecated)]
-impl crate::runtime::Call<GetSharedClusterBackupRequest> {
+impl crate::Call<GetSharedClusterBackupRequest> {
     /// Sets `envelope`; see [`GetSharedClusterBackupRequest::envelope`].
     #[inline]
     pub fn envelope(mut self, envelope: bool) -> Self {
@@ -265,7 +263,7 @@ impl crate::runtime::Call<GetSharedClusterBackupRequest> {
 }
 #[cfg(feature = "client")]
 #[allow(deprecated)]
-impl crate::runtime::Client {
+impl crate::Client {
     /// Return One Snapshot of One M2 or M5 Cluster (`GET /api/atlas/v1.0/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots/{snapshotId}`).
     ///
     /// Required parameters go here; optional ones are setters on the returned call, which `send().await` sends. [`GetSharedClusterBackupRequest`] documents each parameter's rules and default.
@@ -278,7 +276,7 @@ impl crate::runtime::Client {
         cluster_name: impl Into<String>,
         snapshot_id: impl Into<String>,
     ) -> GetSharedClusterBackupCall {
-        crate::runtime::Call::new(
+        crate::Call::new(
             self.clone(),
             GetSharedClusterBackupRequest::new(group_id, cluster_name, snapshot_id),
         )

@@ -297,10 +297,10 @@ impl crate::runtime::Paginated for ListFlexBackupsRequest {
     }
 }
 #[cfg(feature = "client")]
-/// A `listFlexBackups` call: the setters below, then [`send`](crate::runtime::Call::send), or page through it with [`stream`](crate::runtime::Call::stream), [`pages`](crate::runtime::Call::pages) or [`collect_all`](crate::runtime::Call::collect_all).
-pub type ListFlexBackupsCall = crate::runtime::Call<ListFlexBackupsRequest>;
+/// A `listFlexBackups` call: the setters below, then [`send`](crate::Call::send), or page through it with [`stream`](crate::Call::stream), [`pages`](crate::Call::pages) or [`collect_all`](crate::Call::collect_all).
+pub type ListFlexBackupsCall = crate::Call<ListFlexBackupsRequest>;
 #[cfg(feature = "client")]
-impl crate::runtime::Call<ListFlexBackupsRequest> {
+impl crate::Call<ListFlexBackupsRequest> {
     /// Sets `envelope`; see [`ListFlexBackupsRequest::envelope`].
     #[inline]
     pub fn envelope(mut self, envelope: bool) -> Self {
@@ -363,7 +363,7 @@ impl crate::runtime::Call<ListFlexBackupsRequest> {
     }
 }
 #[cfg(feature = "client")]
-impl crate::runtime::Client {
+impl crate::Client {
     /// Return All Snapshots of One Flex Cluster (`GET /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots`).
     ///
     /// Required parameters go here; optional ones are setters on the returned call, which `send().await` sends. [`ListFlexBackupsRequest`] documents each parameter's rules and default.
@@ -372,9 +372,6 @@ impl crate::runtime::Client {
         group_id: impl Into<String>,
         name: impl Into<String>,
     ) -> ListFlexBackupsCall {
-        crate::runtime::Call::new(
-            self.clone(),
-            ListFlexBackupsRequest::new(group_id, name),
-        )
+        crate::Call::new(self.clone(), ListFlexBackupsRequest::new(group_id, name))
     }
 }

@@ -333,12 +333,12 @@ impl crate::runtime::Paginated for ListLegacySnapshotsRequest {
     }
 }
 #[cfg(feature = "client")]
-/// A `listLegacySnapshots` call: the setters below, then [`send`](crate::runtime::Call::send), or page through it with [`stream`](crate::runtime::Call::stream), [`pages`](crate::runtime::Call::pages) or [`collect_all`](crate::runtime::Call::collect_all).
+/// A `listLegacySnapshots` call: the setters below, then [`send`](crate::Call::send), or page through it with [`stream`](crate::Call::stream), [`pages`](crate::Call::pages) or [`collect_all`](crate::Call::collect_all).
 #[allow(deprecated)]
-pub type ListLegacySnapshotsCall = crate::runtime::Call<ListLegacySnapshotsRequest>;
+pub type ListLegacySnapshotsCall = crate::Call<ListLegacySnapshotsRequest>;
 #[cfg(feature = "client")]
 #[allow(deprecated)]
-impl crate::runtime::Call<ListLegacySnapshotsRequest> {
+impl crate::Call<ListLegacySnapshotsRequest> {
     /// Sets `envelope`; see [`ListLegacySnapshotsRequest::envelope`].
     #[inline]
     pub fn envelope(mut self, envelope: bool) -> Self {
@@ -420,7 +420,7 @@ impl crate::runtime::Call<ListLegacySnapshotsRequest> {
 }
 #[cfg(feature = "client")]
 #[allow(deprecated)]
-impl crate::runtime::Client {
+impl crate::Client {
     /// Return All Legacy Backup Snapshots (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/snapshots`).
     ///
     /// Required parameters go here; optional ones are setters on the returned call, which `send().await` sends. [`ListLegacySnapshotsRequest`] documents each parameter's rules and default.
@@ -430,7 +430,7 @@ impl crate::runtime::Client {
         group_id: impl Into<String>,
         cluster_name: impl Into<String>,
     ) -> ListLegacySnapshotsCall {
-        crate::runtime::Call::new(
+        crate::Call::new(
             self.clone(),
             ListLegacySnapshotsRequest::new(group_id, cluster_name),
         )

@@ -301,10 +301,10 @@ impl crate::runtime::Paginated for ListServerlessBackupsRequest {
     }
 }
 #[cfg(feature = "client")]
-/// A `listServerlessBackups` call: the setters below, then [`send`](crate::runtime::Call::send), or page through it with [`stream`](crate::runtime::Call::stream), [`pages`](crate::runtime::Call::pages) or [`collect_all`](crate::runtime::Call::collect_all).
-pub type ListServerlessBackupsCall = crate::runtime::Call<ListServerlessBackupsRequest>;
+/// A `listServerlessBackups` call: the setters below, then [`send`](crate::Call::send), or page through it with [`stream`](crate::Call::stream), [`pages`](crate::Call::pages) or [`collect_all`](crate::Call::collect_all).
+pub type ListServerlessBackupsCall = crate::Call<ListServerlessBackupsRequest>;
 #[cfg(feature = "client")]
-impl crate::runtime::Call<ListServerlessBackupsRequest> {
+impl crate::Call<ListServerlessBackupsRequest> {
     /// Sets `envelope`; see [`ListServerlessBackupsRequest::envelope`].
     #[inline]
     pub fn envelope(mut self, envelope: bool) -> Self {
@@ -367,7 +367,7 @@ impl crate::runtime::Call<ListServerlessBackupsRequest> {
     }
 }
 #[cfg(feature = "client")]
-impl crate::runtime::Client {
+impl crate::Client {
     /// Return All Snapshots of One Serverless Instance (`GET /api/atlas/v1.0/groups/{groupId}/serverless/{clusterName}/backup/snapshots`).
     ///
     /// Required parameters go here; optional ones are setters on the returned call, which `send().await` sends. [`ListServerlessBackupsRequest`] documents each parameter's rules and default.
@@ -376,7 +376,7 @@ impl crate::runtime::Client {
         group_id: impl Into<String>,
         cluster_name: impl Into<String>,
     ) -> ListServerlessBackupsCall {
-        crate::runtime::Call::new(
+        crate::Call::new(
             self.clone(),
             ListServerlessBackupsRequest::new(group_id, cluster_name),
         )

@@ -213,14 +213,12 @@ impl crate::runtime::Operation for ListSharedClusterBackupsRequest {
     }
 }
 #[cfg(feature = "client")]
-/// A `listSharedClusterBackups` call: the setters below, then [`send`](crate::runtime::Call::send).
+/// A `listSharedClusterBackups` call: the setters below, then [`send`](crate::Call::send).
 #[allow(deprecated)]
-pub type ListSharedClusterBackupsCall = crate::runtime::Call<
-    ListSharedClusterBackupsRequest,
->;
+pub type ListSharedClusterBackupsCall = crate::Call<ListSharedClusterBackupsRequest>;
 #[cfg(feature = "client")]
 #[allow(deprecated)]
-impl crate::runtime::Call<ListSharedClusterBackupsRequest> {
+impl crate::Call<ListSharedClusterBackupsRequest> {
     /// Sets `envelope`; see [`ListSharedClusterBackupsRequest::envelope`].
     #[inline]
     pub fn envelope(mut self, envelope: bool) -> Self {
@@ -248,7 +246,7 @@ impl crate::runtime::Call<ListSharedClusterBackupsRequest> {
 }
 #[cfg(feature = "client")]
 #[allow(deprecated)]
-impl crate::runtime::Client {
+impl crate::Client {
     /// Return All Snapshots for One M2 or M5 Cluster (`GET /api/atlas/v1.0/groups/{groupId}/clusters/{clusterName}/backup/tenant/snapshots`).
     ///
     /// Required parameters go here; optional ones are setters on the returned call, which `send().await` sends. [`ListSharedClusterBackupsRequest`] documents each parameter's rules and default.
@@ -260,7 +258,7 @@ impl crate::runtime::Client {
         group_id: impl Into<String>,
         cluster_name: impl Into<String>,
     ) -> ListSharedClusterBackupsCall {
-        crate::runtime::Call::new(
+        crate::Call::new(
             self.clone(),
             ListSharedClusterBackupsRequest::new(group_id, cluster_name),
         )

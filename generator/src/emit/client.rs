@@ -1,7 +1,11 @@
-//! The async client's entry point for each operation (feature `client`): a method on
-//! `runtime::Client` that returns the operation's `runtime::Call`, with setters for the
-//! request's optional parameters. `send`, `stream`, `pages` and `collect_all` are the
-//! runtime's, generic, so that an operation nobody sends costs no async code.
+//! The async client (feature `client`): the crate's `Client` and `Call`, and for each
+//! operation a method on `Client` that returns the operation's `Call`, with setters for the
+//! request's optional parameters.
+//!
+//! `Client` and `Call` are emitted into each crate, not taken from the runtime crate, only
+//! because Rust allows inherent methods on a type in the crate that defines it. They are thin:
+//! `send`, `stream`, `pages` and `collect_all` forward to the runtime, generic, so that an
+//! operation nobody sends costs no async code.
 
 use super::operations::{argument_type, output_type};
 use super::types::type_tokens;
@@ -10,12 +14,144 @@ use crate::ir::{Api, Operation, Parameter, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+/// `src/client.rs`: the crate's `Client`, `ClientBuilder` and `Call`. The same for every
+/// spec; `lib.rs` compiles it with the `client` feature and re-exports its items.
+pub fn client_module() -> TokenStream {
+    quote! {
+        //! The crate's async client: the runtime's client, with this crate's operations as
+        //! methods (the operation modules add one each).
+
+        use crate::runtime;
+
+        /// Sends this crate's operations to Atlas, with authentication, timeouts and
+        /// retries: one method per operation. Clone it freely: clones share connections, the
+        /// Digest challenge and the access token.
+        #[derive(Debug, Clone)]
+        pub struct Client(runtime::Client);
+
+        /// Configures a [`Client`]; [`Client::builder`] makes one.
+        pub type ClientBuilder = runtime::ClientBuilder<Client>;
+
+        impl Client {
+            /// A builder with Atlas's base URL, no credentials, a 10 s connect timeout, a
+            /// 60 s request timeout and the default retry policy.
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::default()
+            }
+
+            /// The base URL requests go to, without a trailing slash.
+            pub fn base_url(&self) -> &str {
+                self.0.base_url()
+            }
+
+            /// Sends one operation (of this crate or another generated one) and parses its
+            /// answer; see [`runtime::Client::execute`].
+            ///
+            /// # Errors
+            ///
+            /// See [`runtime::Error`].
+            pub async fn execute<O: runtime::Operation>(
+                &self,
+                operation: &O,
+            ) -> Result<O::Output, runtime::Error<O::ErrorBody>> {
+                self.0.execute(operation).await
+            }
+
+            /// The runtime's client underneath, which sends the operations of any
+            /// generated crate.
+            pub fn as_runtime(&self) -> &runtime::Client {
+                &self.0
+            }
+        }
+
+        impl From<runtime::Client> for Client {
+            fn from(client: runtime::Client) -> Self {
+                Self(client)
+            }
+        }
+
+        impl runtime::ApiClient for Client {
+            const PRODUCT: &'static str =
+                concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+        }
+
+        /// A request bound to a client, ready to send with [`Call::send`]. Each operation
+        /// names its own, such as `ListFlexBackupsCall`, with setters for its optional
+        /// parameters.
+        #[derive(Debug, Clone)]
+        #[must_use = "a call does nothing until it is sent"]
+        pub struct Call<R> {
+            pub(crate) client: Client,
+            pub(crate) request: R,
+        }
+
+        impl<R> Call<R> {
+            /// A call of `request` through `client`; `Client`'s operation methods build
+            /// these.
+            pub fn new(client: Client, request: R) -> Self {
+                Self { client, request }
+            }
+
+            /// The request as built so far.
+            pub fn request(&self) -> &R {
+                &self.request
+            }
+
+            /// The request, to send it another way (or through another client).
+            pub fn into_request(self) -> R {
+                self.request
+            }
+        }
+
+        impl<R: runtime::Operation> Call<R> {
+            /// Sends the request (retrying as the client's policy allows) and parses the
+            /// answer.
+            ///
+            /// # Errors
+            ///
+            /// See [`runtime::Error`].
+            pub async fn send(self) -> Result<R::Output, runtime::Error<R::ErrorBody>> {
+                self.client.0.execute(&self.request).await
+            }
+        }
+
+        impl<R> Call<R>
+        where
+            R: runtime::Paginated + Send + Sync + 'static,
+            R::Item: Send,
+            R::Output: Send,
+        {
+            /// Every item of every page from the starting page on, fetched lazily one page
+            /// at a time. `next().await` on it needs no trait in scope.
+            pub fn stream(self) -> runtime::ItemStream<R> {
+                runtime::ItemStream::new(self.client.0, self.request)
+            }
+
+            /// Every page from the starting page on, fetched lazily one at a time, each with
+            /// its items and the server's `totalCount`. `next().await` on it needs no trait
+            /// in scope.
+            pub fn pages(self) -> runtime::PageStream<R> {
+                runtime::PageStream::new(self.client.0, self.request)
+            }
+
+            /// Every item of every page, collected.
+            ///
+            /// # Errors
+            ///
+            /// The first page that fails.
+            pub async fn collect_all(self) -> Result<Vec<R::Item>, runtime::Error<R::ErrorBody>> {
+                self.stream().collect_all().await
+            }
+        }
+    }
+}
+
 /// Items for one operation module, all behind `#[cfg(feature = "client")]`.
 pub fn client_items(api: &Api, operation: &Operation) -> TokenStream {
     let request_type = format_ident!("{}", operation.request_type);
     let call_type = call_type_ident(operation);
     let fn_name = ident(&operation.fn_name);
-    let client = runtime("Client");
+    let client = quote! { crate::Client };
     let deprecated = super::operations::deprecated_attr(operation);
     let allow_deprecated = deprecated.as_ref().map(|_| quote! { #[allow(deprecated)] });
 
@@ -93,17 +229,16 @@ pub fn client_items(api: &Api, operation: &Operation) -> TokenStream {
         operation.request_type,
     ));
     let call_doc = format!(
-        " A `{}` call: the setters below, then [`send`](crate::runtime::Call::send){}.",
+        " A `{}` call: the setters below, then [`send`](crate::Call::send){}.",
         operation.operation_id,
         if operation.pagination.is_some() {
-            ", or page through it with [`stream`](crate::runtime::Call::stream), \
-             [`pages`](crate::runtime::Call::pages) or \
-             [`collect_all`](crate::runtime::Call::collect_all)"
+            ", or page through it with [`stream`](crate::Call::stream), \
+             [`pages`](crate::Call::pages) or [`collect_all`](crate::Call::collect_all)"
         } else {
             ""
         }
     );
-    let call = runtime("Call");
+    let call = quote! { crate::Call };
     let setters: Vec<TokenStream> = setters.collect();
     let setters_impl = (!setters.is_empty() || !body_setter.is_empty()).then(|| {
         quote! {

@@ -55,7 +55,7 @@ version = {version}
 edition = "2024"
 rust-version = "1.85"
 description = {description}
-# The hand-written runtime every generated crate embeds is Apache-2.0; LICENSE holds the text.
+# Apache-2.0 like the runtime crate it depends on; LICENSE holds the text.
 license = "Apache-2.0"
 readme = "README.md"
 {optional}publish = {publish}
@@ -64,32 +64,27 @@ readme = "README.md"
 {default}
 # The async client (reqwest with rustls, tokio). Without it the crate is sans-IO: request
 # builders and response parsers for any HTTP stack.
-client = ["digest", "dep:futures-util", "dep:reqwest", "dep:tokio", "dep:tracing"]
+client = ["digest", "atlas-codegen-runtime/client"]
 # HTTP/2 for the client, negotiated over TLS. Off by default: Atlas answers HTTP/1.1 too, and
 # h2 with what it needs is about eight packages more to build.
-http2 = ["client", "reqwest/http2"]
+http2 = ["client", "atlas-codegen-runtime/http2"]
 
 # HTTP Digest for API keys (`runtime::auth::DigestSigner`): MD5 and SHA-256 from RustCrypto.
 # `client` turns it on; a sans-IO crate that only uses service accounts can leave it off.
-digest = ["dep:md-5", "dep:sha2"]
+digest = ["atlas-codegen-runtime/digest"]
 
 {tag_features}
 [dependencies]
-base64 = "0.22"
+# The hand-written runtime: validation, requests, responses, the client. A crate of its own,
+# so that regenerating rebuilds only what the spec made; `cargo xtask codegen` copies it
+# beside a crate it generates into another folder.
+atlas-codegen-runtime = {{ version = "{runtime_version}", path = {runtime_path}, default-features = false }}
 chrono = {{ version = "0.4.40", default-features = false, features = ["serde", "std"] }}
-form_urlencoded = "1.2"
-futures-util = {{ version = "0.3.31", optional = true, default-features = false, features = ["std"] }}
-http = "1.1"
-md-5 = {{ version = "0.10", optional = true }}
-percent-encoding = "2.3"
-{pattern_engines}reqwest = {{ version = "0.12.12", optional = true, default-features = false, features = ["rustls-tls"] }}
+{pattern_engines}http = "1.1"
 # No `derive`: models implement serde by hand (the derive's expansion was most of the crate's
 # build), so a sans-IO build compiles no proc-macro at all.
 serde = "1.0.200"
 serde_json = "1.0.120"
-sha2 = {{ version = "0.10", optional = true }}
-tokio = {{ version = "1.43", optional = true, features = ["sync", "time"] }}
-tracing = {{ version = "0.1.41", optional = true, default-features = false, features = ["std"] }}
 
 [dev-dependencies]
 serde = {{ version = "1.0.200", features = ["derive"] }}
@@ -104,6 +99,8 @@ rustdoc-args = ["--cfg", "docsrs"]
 "#,
         name = toml_string(&options.crate_name),
         version = toml_string(&options.crate_version),
+        runtime_version = crate::RUNTIME_VERSION,
+        runtime_path = toml_string(&options.runtime_path),
         description = toml_string(&description),
         pattern_engines = pattern_engines(api),
         default = features::manifest_default(options),
@@ -183,7 +180,8 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
          - [`models`]: the request and response types. Structs are `#[non_exhaustive]` and \
          string enums keep values they do not know, so new fields and values in Atlas do not \
          break code that compiles today.\n\
-         - [`runtime`]: the hand-written code every operation shares.\n\n",
+         - [`runtime`]: the hand-written code every operation shares, the crate \
+         `atlas-codegen-runtime`.\n\n",
     );
     if !api.security_schemes.is_empty() {
         text.push_str("# Authentication\n\nThe API accepts:\n\n");
@@ -286,23 +284,27 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         mod patterns;
         #[rustfmt::skip]
         mod rules;
-        pub mod runtime;
+        #[rustfmt::skip]
+        #[cfg(feature = "client")]
+        mod client;
+        #[doc(inline)]
+        pub use atlas_codegen_runtime as runtime;
 
         /// The `chrono` crate of the models' dates and timestamps.
         pub use chrono;
+        #[cfg(feature = "client")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+        pub use client::{Call, Client, ClientBuilder};
         /// The `http` crate of this crate's signatures (requests, responses, status codes),
         /// so that callers name its types without depending on it themselves.
         pub use http;
         /// The `reqwest` crate that [`ClientBuilder::http_client`] takes a client of.
         #[cfg(feature = "client")]
         #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
-        pub use reqwest;
+        pub use runtime::reqwest;
         #[cfg(feature = "client")]
         #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
-        pub use runtime::{AuthError, ConfigError, RequestContext};
-        #[cfg(feature = "client")]
-        #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
-        pub use runtime::{Client, ClientBuilder, Credentials, RetryPolicy};
+        pub use runtime::{AuthError, ConfigError, Credentials, RequestContext, RetryPolicy};
 
         #error_alias
 

@@ -35,7 +35,7 @@ pub enum EmittedFile {
     Verbatim { path: String, text: String },
 }
 
-/// The licence of the runtime every generated crate embeds, which the crate ships.
+/// The licence of the generated crate (and of the runtime crate it depends on).
 const LICENSE: &str = include_str!("../../../LICENSE");
 
 /// One file to emit. Emission is split into jobs so that callers can render files on
@@ -46,6 +46,7 @@ pub enum FileJob {
     Readme,
     License,
     LibRs,
+    Client,
     Patterns,
     Rules,
     ModelsIndex,
@@ -62,6 +63,7 @@ pub fn jobs(api: &Api) -> Vec<(String, FileJob)> {
         ("README.md".to_owned(), FileJob::Readme),
         ("LICENSE".to_owned(), FileJob::License),
         ("src/lib.rs".to_owned(), FileJob::LibRs),
+        ("src/client.rs".to_owned(), FileJob::Client),
         ("src/patterns.rs".to_owned(), FileJob::Patterns),
         ("src/rules.rs".to_owned(), FileJob::Rules),
         ("src/models/mod.rs".to_owned(), FileJob::ModelsIndex),
@@ -115,6 +117,7 @@ pub fn render(
             });
         }
         FileJob::LibRs => crate_root::lib_rs(api, options),
+        FileJob::Client => client::client_module(),
         FileJob::Patterns => patterns::patterns_module(api),
         FileJob::Rules => rules::rules_module(api),
         FileJob::ModelsIndex => crate_root::models_mod(api),

@@ -53,8 +53,8 @@ pub fn readme(api: &Api, options: &Options) -> String {
     }
     let _ = writeln!(
         out,
-        "## License\n\nApache-2.0: see `LICENSE`. The crate embeds a hand-written runtime under \
-         that licence."
+        "## License\n\nApache-2.0: see `LICENSE`. So is the hand-written runtime it depends on, \
+         the crate `atlas-codegen-runtime`."
     );
     out
 }

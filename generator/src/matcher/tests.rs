@@ -1,10 +1,10 @@
 //! The compiled matchers decide exactly what `regex-lite` decides: each pattern below is run
-//! through the runtime's own matcher (`generated/src/runtime/matcher.rs`) and through the
+//! through the runtime's own matcher (`generated/runtime/src/matcher.rs`) and through the
 //! engine, on edge cases and on many pseudo-random strings, some built to nearly match.
 
 use super::*;
 
-#[path = "../../../generated/src/runtime/matcher.rs"]
+#[path = "../../../generated/runtime/src/matcher.rs"]
 #[allow(dead_code)]
 mod runtime;
 

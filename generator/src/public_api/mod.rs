@@ -15,6 +15,7 @@
 
 mod lines;
 mod model;
+mod mount;
 mod resolve;
 mod text;
 
@@ -42,6 +43,10 @@ impl FilePart {
     /// `src/`, which are not the library.
     pub fn new(path: &str, file: &syn::File) -> Option<Self> {
         let module = model::module_path(path)?;
+        let mounted = (path == "src/lib.rs")
+            .then(|| mount::with_runtime_module(file))
+            .flatten();
+        let file = mounted.as_ref().unwrap_or(file);
         Some(Self {
             path: path.to_owned(),
             summaries: model::summarize(&file.items),
@@ -50,7 +55,8 @@ impl FilePart {
     }
 }
 
-/// The parts of the hand-written runtime every generated crate embeds, made once per process.
+/// The parts of the hand-written runtime crate, as the module `runtime` that every generated
+/// crate re-exports it as (see `mount`), made once per process.
 ///
 /// # Errors
 ///
@@ -61,9 +67,16 @@ pub fn runtime_parts() -> Result<&'static [FilePart], String> {
         .get_or_init(|| {
             crate::runtime_files()
                 .iter()
-                .filter_map(|file| match syn::parse_file(&file.contents) {
-                    Ok(parsed) => FilePart::new(&file.path, &parsed).map(Ok),
-                    Err(error) => Some(Err(format!("{} does not parse: {error}", file.path))),
+                .filter_map(|file| {
+                    let mounted = mount::mounted_path(&file.path)?;
+                    Some(match syn::parse_file(&file.contents) {
+                        Ok(mut parsed) => {
+                            mount::mount_runtime_file(&mut parsed);
+                            FilePart::new(&mounted, &parsed)
+                                .ok_or_else(|| format!("{mounted} is not a module"))
+                        }
+                        Err(error) => Err(format!("{} does not parse: {error}", file.path)),
+                    })
                 })
                 .collect()
         })

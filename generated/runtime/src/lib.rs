@@ -1,9 +1,19 @@
-//! The hand-written runtime that every generated operation calls into.
+//! The hand-written runtime of the Atlas clients that `atlas-codegen` generates, such as
+//! `atlas-snapshots`, which re-export it as their `runtime` module.
 //!
-//! `cargo xtask codegen` never writes here: this code is the same for every operation, so it
-//! lives once, is tested directly, and generated modules only hand it data (rules, path,
-//! query, status lists). The generator carries a copy of these files so that a crate it
-//! generates into another folder builds on its own.
+//! This code is the same for every operation, so it lives once, is tested directly, and
+//! generated modules only hand it data (rules, path, query, status lists). It is a crate of
+//! its own so that a generated crate compiles only what its spec made: changing the spec
+//! and regenerating rebuilds the operations and models, not the client, its authentication
+//! and its retries, and several generated crates in one program share one copy.
+//!
+//! Features:
+//! - `client` (on by default): the async [`Client`] over `reqwest` with rustls and `tokio`.
+//!   Without it the crate is sans-IO: request builders and response parsers for any HTTP
+//!   stack.
+//! - `digest`: HTTP Digest for API keys ([`auth::DigestSigner`]); `client` turns it on.
+//! - `http2`: HTTP/2 for the client, negotiated over TLS.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod auth;
 mod base_url;
@@ -20,14 +30,19 @@ pub mod retry;
 mod string_enum;
 mod validation;
 
+/// The `reqwest` crate that [`ClientBuilder::http_client`] takes a client of.
+#[cfg(feature = "client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+pub use reqwest;
+
 pub use auth::Secret;
 pub use base_url::BaseUrl;
 #[cfg(feature = "client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
-pub use client::{AuthError, ConfigError, RequestContext};
+pub use client::{ApiClient, Client, ClientBuilder, Credentials, Error};
 #[cfg(feature = "client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
-pub use client::{Call, Client, ClientBuilder, Credentials, Error};
+pub use client::{AuthError, ConfigError, RequestContext};
 #[cfg(feature = "client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub use client::{ItemStream, Page, PageStream};
@@ -37,9 +52,8 @@ pub use response::ResponseError;
 pub use retry::RetryPolicy;
 pub use validation::{ParameterError, ParameterLocation, ParameterName, Rule};
 
-// Plumbing that generated code calls and users never need: public so that generated modules
-// (and crates generated into other folders) reach it, hidden so that the docs show what a
-// user works with.
+// Plumbing that generated code calls and users never need: public so that generated crates
+// reach it, hidden so that the docs show what a user works with.
 #[doc(hidden)]
 pub use date_time::{DateTimeField, OptionalDateTimeField};
 #[doc(hidden)]

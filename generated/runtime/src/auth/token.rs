@@ -70,7 +70,7 @@ pub fn parse_token_response<B: AsRef<[u8]>>(
         return Err(TokenError::Refused {
             status,
             body: String::from_utf8_lossy(body).chars().take(300).collect(),
-            retry_after: crate::runtime::retry::retry_after(response.headers()),
+            retry_after: crate::retry::retry_after(response.headers()),
         });
     }
     if body.len() > TOKEN_BODY_LIMIT {
@@ -157,7 +157,7 @@ pub enum TokenError {
 impl TokenError {
     /// Whether asking again later may succeed: 429 and 502/503/504 refusals.
     pub fn is_retryable(&self) -> bool {
-        matches!(self, TokenError::Refused { status, .. } if crate::runtime::retry::is_retryable_status(*status))
+        matches!(self, TokenError::Refused { status, .. } if crate::retry::is_retryable_status(*status))
     }
 }
 

@@ -1,6 +1,6 @@
 //! The one error type a caller matches on.
 
-use crate::runtime::{BuildError, ErrorBody, ResponseError};
+use crate::{BuildError, ErrorBody, ResponseError};
 use std::fmt;
 use std::time::Duration;
 

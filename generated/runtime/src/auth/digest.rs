@@ -14,12 +14,8 @@ use std::fmt;
 ///
 /// MD5 and SHA-256 (and their `-sess` forms) are supported, with `qop=auth` or without `qop`.
 ///
-/// This runtime is copied into every generated crate, whatever its name, so the example
-/// names the crate `atlas_snapshots` and is not compiled here; the unit tests below run the
-/// same steps.
-///
-/// ```rust,ignore
-/// use atlas_snapshots::runtime::auth::{DigestSigner, DigestVerdict};
+/// ```
+/// use atlas_codegen_runtime::auth::{DigestSigner, DigestVerdict};
 ///
 /// let mut signer = DigestSigner::new("public-key", "private-key");
 /// // Nothing to sign with before the first challenge.
@@ -32,6 +28,7 @@ use std::fmt;
 ///     .expect("a challenge was learned");
 /// assert!(authorization.starts_with("Digest username=\"public-key\""));
 /// assert!(authorization.contains("nc=00000001"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone)]
 pub struct DigestSigner {

@@ -8,12 +8,8 @@ use std::time::{Duration, SystemTime};
 ///
 /// Without the `client` feature, drive it yourself:
 ///
-/// This runtime is copied into every generated crate, whatever its name, so the example
-/// names the crate `atlas_snapshots` and is not compiled here; the unit tests below run the
-/// same steps.
-///
-/// ```rust,ignore
-/// use atlas_snapshots::runtime::retry::{self, RetryPolicy};
+/// ```
+/// use atlas_codegen_runtime::retry::{self, RetryPolicy};
 /// use std::time::Duration;
 ///
 /// let policy = RetryPolicy::default();
@@ -98,7 +94,7 @@ impl RetryPolicy {
 /// A number uniform in `[0, 1)` for [`RetryPolicy::delay`], different on every call.
 pub fn jitter() -> f64 {
     // The top 53 bits make an exact f64 in [0, 1).
-    (crate::runtime::auth::random_u64() >> 11) as f64 / (1u64 << 53) as f64
+    (crate::auth::random_u64() >> 11) as f64 / (1u64 << 53) as f64
 }
 
 /// Whether a status says "try again later": 429, 502, 503 and 504.

@@ -1,7 +1,7 @@
 //! Every page, and every item of every page, lazily, one page at a time.
 
 use super::{Client, Error, RequestContext};
-use crate::runtime::{FieldOf, FromObject, Paginated, skip_value};
+use crate::{FieldOf, FromObject, Paginated, skip_value};
 use futures_util::stream::{self, BoxStream, Stream, StreamExt, TryStreamExt};
 use serde::de::MapAccess;
 use std::collections::HashSet;
@@ -46,11 +46,10 @@ where
 
 /// What a page stream yields.
 type PageResult<O> =
-    Result<Page<<O as Paginated>::Item>, Error<<O as crate::runtime::Operation>::ErrorBody>>;
+    Result<Page<<O as Paginated>::Item>, Error<<O as crate::Operation>::ErrorBody>>;
 
 /// What an item stream yields.
-type ItemResult<O> =
-    Result<<O as Paginated>::Item, Error<<O as crate::runtime::Operation>::ErrorBody>>;
+type ItemResult<O> = Result<<O as Paginated>::Item, Error<<O as crate::Operation>::ErrorBody>>;
 
 /// The pages of a list operation, as a boxed stream; see [`paginate`] for how it pages.
 fn page_stream<O>(client: Client, operation: O) -> BoxStream<'static, PageResult<O>>
@@ -218,6 +217,19 @@ impl<O: Paginated> ItemStream<O> {
     /// The request of the page holding it failed; see [`Error`].
     pub async fn try_next(&mut self) -> Result<Option<O::Item>, Error<O::ErrorBody>> {
         self.next().await.transpose()
+    }
+
+    /// Every remaining item, collected.
+    ///
+    /// # Errors
+    ///
+    /// The first page that fails.
+    pub async fn collect_all(mut self) -> Result<Vec<O::Item>, Error<O::ErrorBody>> {
+        let mut items = Vec::new();
+        while let Some(item) = self.try_next().await? {
+            items.push(item);
+        }
+        Ok(items)
     }
 
     /// The `totalCount` of the latest page fetched (see [`Page::total_count`]); `None` before
@@ -411,7 +423,7 @@ impl PageMeta {
 
 impl<'de> serde::Deserialize<'de> for PageMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer, "PageMeta")
+        crate::deserialize_object(deserializer, "PageMeta")
     }
 }
 
@@ -440,7 +452,7 @@ struct Link {
 
 impl<'de> serde::Deserialize<'de> for Link {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer, "Link")
+        crate::deserialize_object(deserializer, "Link")
     }
 }
 

@@ -4,8 +4,8 @@
 use super::error::AuthError;
 use super::retry::{self, RetryPolicy};
 use super::{BodyError, read_body};
-pub use crate::runtime::auth::Secret;
-use crate::runtime::auth::{
+pub use crate::auth::Secret;
+use crate::auth::{
     DigestSigner, DigestVerdict, TOKEN_BODY_LIMIT, TokenError, base64_encode, parse_token_response,
     token_request,
 };
@@ -253,7 +253,7 @@ impl Authenticator {
                     attempt,
                     started.elapsed(),
                     failure.retry_after,
-                    crate::runtime::retry::jitter(),
+                    crate::retry::jitter(),
                 )
             } else {
                 None

@@ -3,20 +3,19 @@
 //! authentication, timeouts and retries.
 
 mod auth;
-mod call;
 mod error;
 mod pager;
 mod retry;
 
 pub use auth::{Credentials, Secret};
-pub use call::Call;
 pub use error::{AuthError, Error, RequestContext};
 pub use pager::{ItemStream, Page, PageStream, paginate};
 pub use retry::RetryPolicy;
 
-use crate::runtime::{BaseUrl, BuildError, Operation};
+use crate::{BaseUrl, BuildError, Operation};
 use auth::{Authenticator, TokenLimits, Unauthorized};
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -62,10 +61,57 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
-/// Configures a [`Client`].
-#[derive(Debug, Clone)]
+/// A generated crate's client: this runtime's [`Client`] with the operations of one API as
+/// methods. [`ClientBuilder::build`] makes one.
+pub trait ApiClient: From<Client> {
+    /// `name/version` of the generated crate, the first product of every request's
+    /// `User-Agent`, so that Atlas's logs tell which client and version called.
+    const PRODUCT: &'static str;
+}
+
+/// The client without operation methods, for sending operations with [`Client::execute`].
+impl ApiClient for Client {
+    const PRODUCT: &'static str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+}
+
+/// Configures a client: this runtime's [`Client`], or the one of a generated crate (`C`).
 #[must_use]
-pub struct ClientBuilder {
+pub struct ClientBuilder<C = Client> {
+    settings: Settings,
+    // `fn() -> C`: the builder makes a `C`, it does not hold one, so it is `Send`, `Sync`
+    // and `Clone` whatever `C` is.
+    client: PhantomData<fn() -> C>,
+}
+
+impl<C> fmt::Debug for ClientBuilder<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("ClientBuilder")
+            .field(&self.settings)
+            .finish()
+    }
+}
+
+impl<C> Clone for ClientBuilder<C> {
+    fn clone(&self) -> Self {
+        Self {
+            settings: self.settings.clone(),
+            client: PhantomData,
+        }
+    }
+}
+
+impl<C> Default for ClientBuilder<C> {
+    fn default() -> Self {
+        Self {
+            settings: Settings::default(),
+            client: PhantomData,
+        }
+    }
+}
+
+/// What a [`ClientBuilder`] has been told, apart from the type of client it makes.
+#[derive(Debug, Clone)]
+struct Settings {
     base_url: String,
     token_url: Option<String>,
     credentials: Option<Credentials>,
@@ -78,7 +124,7 @@ pub struct ClientBuilder {
     max_response_body: usize,
 }
 
-impl Default for ClientBuilder {
+impl Default for Settings {
     fn default() -> Self {
         Self {
             base_url: DEFAULT_BASE_URL.to_owned(),
@@ -95,23 +141,23 @@ impl Default for ClientBuilder {
     }
 }
 
-impl ClientBuilder {
+impl<C> ClientBuilder<C> {
     /// Where to send requests; `https://cloud.mongodb.com` unless set.
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.base_url = base_url.into();
+        self.settings.base_url = base_url.into();
         self
     }
 
     /// The OAuth 2.0 token endpoint; `<base URL>/api/oauth/token` unless set.
     pub fn token_url(mut self, token_url: impl Into<String>) -> Self {
-        self.token_url = Some(token_url.into());
+        self.settings.token_url = Some(token_url.into());
         self
     }
 
     /// Who the client is. Without credentials, requests go out unauthenticated (for a proxy
     /// that adds them); Atlas itself then answers 401.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(credentials);
+        self.settings.credentials = Some(credentials);
         self
     }
 
@@ -137,7 +183,7 @@ impl ClientBuilder {
     /// How long to wait for a connection; 10 s unless set. Applies to clients this builder
     /// creates, not to one passed with [`Self::http_client`].
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
+        self.settings.connect_timeout = timeout;
         self
     }
 
@@ -146,20 +192,20 @@ impl ClientBuilder {
     /// round trip, each token request, and a task's wait for a token another task is
     /// fetching.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.settings.timeout = timeout;
         self
     }
 
     /// When to retry idempotent requests; [`RetryPolicy::default`] unless set,
     /// [`RetryPolicy::none`] to never retry.
     pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
-        self.retry = retry;
+        self.settings.retry = retry;
         self
     }
 
     /// Appended to the user agent, e.g. `my-tool/1.2`.
     pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
-        self.user_agent_suffix = Some(suffix.into());
+        self.settings.user_agent_suffix = Some(suffix.into());
         self
     }
 
@@ -168,7 +214,7 @@ impl ClientBuilder {
     /// the body streams in, so a larger (or endless) body costs at most this much memory and
     /// ends in [`Error::BodyTooLarge`]. Raise it for large downloads.
     pub fn max_response_body(mut self, bytes: usize) -> Self {
-        self.max_response_body = bytes;
+        self.settings.max_response_body = bytes;
         self
     }
 
@@ -176,13 +222,13 @@ impl ClientBuilder {
     /// yours: give it `reqwest::redirect::Policy::none()`, as clients this builder creates
     /// have, or a redirect may carry credentials where they should not go.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
-        self.http = Some(http);
+        self.settings.http = Some(http);
         self
     }
 
     /// Allows `http://` URLs, for a local server in tests. Credentials then travel in clear.
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
-        self.allow_insecure_http = allow;
+        self.settings.allow_insecure_http = allow;
         self
     }
 
@@ -190,7 +236,17 @@ impl ClientBuilder {
     ///
     /// An unusable URL, plain HTTP without [`Self::allow_insecure_http`], or an HTTP client
     /// that cannot be created.
-    pub fn build(self) -> Result<Client, ConfigError> {
+    pub fn build(self) -> Result<C, ConfigError>
+    where
+        C: ApiClient,
+    {
+        self.settings.build(C::PRODUCT).map(C::from)
+    }
+}
+
+impl Settings {
+    /// Not generic, so that it is compiled once here rather than in every generated crate.
+    fn build(self, product: &str) -> Result<Client, ConfigError> {
         let base_url = self.base_url.trim_end_matches('/').to_owned();
         let token_url = self
             .token_url
@@ -225,9 +281,7 @@ impl ClientBuilder {
                 },
             })?;
         let mut user_agent = format!(
-            "{}/{} ({}; {})",
-            env!("CARGO_PKG_NAME"),
-            env!("CARGO_PKG_VERSION"),
+            "{product} ({}; {})",
             std::env::consts::OS,
             std::env::consts::ARCH
         );
@@ -437,7 +491,7 @@ impl Client {
                     attempt,
                     started.elapsed(),
                     retry_after,
-                    crate::runtime::retry::jitter(),
+                    crate::retry::jitter(),
                 )
             } else {
                 None
@@ -535,7 +589,7 @@ impl Client {
         operation: O,
     ) -> futures_util::stream::BoxStream<'static, Result<O::Item, Error<O::ErrorBody>>>
     where
-        O: crate::runtime::Paginated + Send + Sync + 'static,
+        O: crate::Paginated + Send + Sync + 'static,
         O::Item: Send,
         O::Output: Send,
     {
@@ -544,7 +598,7 @@ impl Client {
 
     /// One attempt, answering one authentication challenge (a Digest nonce, an expired
     /// token) with one more request.
-    async fn send_authenticated<E: crate::runtime::ErrorBody>(
+    async fn send_authenticated<E: crate::ErrorBody>(
         &self,
         request: &http::Request<Vec<u8>>,
         context: &RequestContext,
@@ -575,7 +629,7 @@ impl Client {
         }
     }
 
-    async fn authorization<E: crate::runtime::ErrorBody>(
+    async fn authorization<E: crate::ErrorBody>(
         &self,
         request: &http::Request<Vec<u8>>,
         target: &str,

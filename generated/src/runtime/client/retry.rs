@@ -1,5 +1,0 @@
-//! The client's view of the retry policy, which lives in [`crate::runtime::retry`] so that
-//! any HTTP stack can use it, with or without the `client` feature.
-
-pub use crate::runtime::retry::RetryPolicy;
-pub(crate) use crate::runtime::retry::{is_retryable_status, retry_after};
