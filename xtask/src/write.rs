@@ -440,11 +440,32 @@ pub fn apply(out_dir: &Path, plan: &Plan, force: bool) -> Result<(), Error> {
     let result = apply_steps(out_dir, plan, &mut undo);
     if result.is_err() {
         undo.roll_back(out_dir, plan);
-    } else if let Some(staging) = undo.staging.take() {
-        // Everything landed; a staging folder that cannot be removed is cleaned up next run.
-        let _ = fs::remove_dir_all(staging);
+    } else {
+        if let Some(staging) = undo.staging.take() {
+            // Everything landed; a staging folder that cannot be removed is cleaned up next run.
+            let _ = fs::remove_dir_all(staging);
+        }
+        remove_emptied_folders(out_dir, plan);
     }
     result
+}
+
+/// Removes the folders that deleting files left empty (such as the `src/runtime/` of an
+/// earlier layout), up to the output folder. `remove_dir` only removes an empty folder and
+/// never follows a link, so nothing else can go.
+fn remove_emptied_folders(out_dir: &Path, plan: &Plan) {
+    for change in &plan.changes {
+        let Change::Delete { path, .. } = change else {
+            continue;
+        };
+        let mut folder = Path::new(path).parent();
+        while let Some(relative) = folder.filter(|folder| !folder.as_os_str().is_empty()) {
+            if fs::remove_dir(out_dir.join(relative)).is_err() {
+                break;
+            }
+            folder = relative.parent();
+        }
+    }
 }
 
 /// Removes what an interrupted run left, looking again at each entry without following
