@@ -59,7 +59,7 @@ pub fn codegen(root: &Path, args: &CodegenArgs) -> Result<String, String> {
         if into_workspace {
             return Err(
                 "--runtime is for crates generated into another folder: generated/ \
-                        uses the runtime crate it holds, generated/runtime/\n"
+                        uses the runtime crate it holds, generated/runtime/\nnothing was written.\n"
                     .to_owned(),
             );
         }
