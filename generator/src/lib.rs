@@ -257,7 +257,7 @@ fn render_file(
 }
 
 /// The version of the runtime crate (`generated/runtime/`) that generated manifests require.
-pub const RUNTIME_VERSION: &str = "0.1.0";
+pub const RUNTIME_VERSION: &str = "0.1.1";
 
 /// Where a generated crate finds the runtime crate unless told otherwise: a copy in its own
 /// folder, as in `generated/`.
@@ -309,6 +309,7 @@ const RUNTIME_FILES: &[(&str, &str)] = &[
     runtime_file!("src/response.rs"),
     runtime_file!("src/retry.rs"),
     runtime_file!("src/string_enum.rs"),
+    runtime_file!("src/struct_writer.rs"),
     runtime_file!("src/validation.rs"),
 ];
 

@@ -28,6 +28,7 @@ mod request;
 mod response;
 pub mod retry;
 mod string_enum;
+mod struct_writer;
 mod validation;
 
 /// The `reqwest` crate that [`ClientBuilder::http_client`] takes a client of.
@@ -60,7 +61,8 @@ pub use date_time::{DateTimeField, OptionalDateTimeField};
 pub use matcher::{CharSet, Matcher, Step};
 #[doc(hidden)]
 pub use object::{
-    FieldOf, FieldOrKey, FieldOrKeySeed, FromObject, deserialize_object, required, skip_value,
+    FieldOf, FieldOrKey, FieldOrKeySeed, FromObject, deserialize_object, read, read_date_time,
+    read_required, read_required_date_time, required, skip_value,
 };
 #[doc(hidden)]
 pub use operation::build_request_from_text;
@@ -72,6 +74,8 @@ pub use response::{
     parse_raw_response,
 };
 #[doc(hidden)]
-pub use string_enum::deserialize_string_enum;
+pub use string_enum::{debug_string_enum, deserialize_string_enum};
+#[doc(hidden)]
+pub use struct_writer::{StructWriter, count_present};
 #[doc(hidden)]
 pub use validation::{Pattern, Rules};

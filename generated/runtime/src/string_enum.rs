@@ -1,4 +1,4 @@
-//! Deserialization shared by every generated string enum: one visitor instead of one per enum.
+//! What every generated string enum shares: one visitor instead of one per enum, and `Debug`.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -18,6 +18,29 @@ where
         expecting,
         target: PhantomData,
     })
+}
+
+/// `Debug` for a generated string enum, as a derive would print it: the variant's name for a
+/// value the enum lists, `Unknown("value")` for any other.
+///
+/// `known_values` and `variant_names` are in the same order. The value is looked up, not
+/// matched, so that the crate holds no match over every variant for it; an `Unknown` holding
+/// a listed value prints as that value's variant, as it compares equal to it.
+///
+/// # Errors
+///
+/// Whatever the formatter reports.
+pub fn debug_string_enum(
+    f: &mut fmt::Formatter<'_>,
+    value: &str,
+    known_values: &[&str],
+    variant_names: &[&str],
+    fallback_name: &str,
+) -> fmt::Result {
+    match known_values.iter().position(|known| *known == value) {
+        Some(index) => f.write_str(variant_names[index]),
+        None => f.debug_tuple(fallback_name).field(&value).finish(),
+    }
 }
 
 struct StringEnumVisitor<T> {
@@ -87,5 +110,32 @@ mod tests {
         );
         let error = decode("42").unwrap_err().to_string();
         assert!(error.contains("a Color string"), "{error}");
+    }
+
+    /// The same enum with the generated `Debug`, to compare with the derived one above.
+    struct TableColor(Color);
+
+    impl fmt::Debug for TableColor {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let value = match &self.0 {
+                Color::Red => "RED",
+                Color::Unknown(value) => value,
+            };
+            debug_string_enum(f, value, &["RED"], &["Red"], "Unknown")
+        }
+    }
+
+    #[test]
+    fn debug_prints_what_a_derive_prints() {
+        for color in [Color::Red, Color::Unknown("TEAL \"x\"".to_owned())] {
+            let derived = format!("{color:?} {color:#?}");
+            let table = TableColor(color);
+            assert_eq!(format!("{table:?} {table:#?}"), derived);
+        }
+        // A listed value kept as `Unknown` is that variant, as equality says.
+        assert_eq!(
+            format!("{:?}", TableColor(Color::Unknown("RED".to_owned()))),
+            "Red"
+        );
     }
 }

@@ -14,16 +14,16 @@ pub struct ApiBSONTimestampView {
 }
 impl serde::Serialize for ApiBSONTimestampView {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct as _;
-        let len = usize::from(self.date.is_some())
-            + usize::from(self.increment.is_some());
-        let mut object = serializer.serialize_struct("ApiBSONTimestampView", len)?;
-        if let Some(value) = &self.date {
-            object.serialize_field("date", value)?;
-        }
-        if let Some(value) = &self.increment {
-            object.serialize_field("increment", value)?;
-        }
+        let len = crate::runtime::count_present(
+            &[self.date.is_some(), self.increment.is_some()],
+        );
+        let mut object = crate::runtime::StructWriter::new(
+            serializer,
+            "ApiBSONTimestampView",
+            len,
+        )?;
+        object.optional("date", &self.date);
+        object.optional("increment", &self.increment);
         object.end()
     }
 }
@@ -48,18 +48,16 @@ impl crate::runtime::FromObject for ApiBSONTimestampView {
     fn from_object<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut date = None;
-        let mut increment = None;
+        let mut date: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut increment: Option<i32> = None;
         while let Some(__field) = __map
             .next_key_seed(crate::runtime::FieldOf::<Self>::SEED)?
         {
             match __field {
-                Some(0) => {
-                    date = __map.next_value::<crate::runtime::OptionalDateTimeField>()?.0;
-                }
-                Some(1) => increment = __map.next_value()?,
-                _ => crate::runtime::skip_value(&mut __map)?,
-            }
+                Some(0) => crate::runtime::read_date_time(&mut __map, &mut date),
+                Some(1) => crate::runtime::read(&mut __map, &mut increment),
+                _ => crate::runtime::skip_value(&mut __map),
+            }?;
         }
         Ok(Self { date, increment })
     }

@@ -19,31 +19,23 @@ pub struct ApiError {
 }
 impl serde::Serialize for ApiError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct as _;
-        let len = usize::from(self.bad_request_detail.is_some())
-            + usize::from(self.detail.is_some()) + usize::from(self.error.is_some())
-            + usize::from(self.error_code.is_some())
-            + usize::from(self.parameters.is_some())
-            + usize::from(self.reason.is_some());
-        let mut object = serializer.serialize_struct("ApiError", len)?;
-        if let Some(value) = &self.bad_request_detail {
-            object.serialize_field("badRequestDetail", value)?;
-        }
-        if let Some(value) = &self.detail {
-            object.serialize_field("detail", value)?;
-        }
-        if let Some(value) = &self.error {
-            object.serialize_field("error", value)?;
-        }
-        if let Some(value) = &self.error_code {
-            object.serialize_field("errorCode", value)?;
-        }
-        if let Some(value) = &self.parameters {
-            object.serialize_field("parameters", value)?;
-        }
-        if let Some(value) = &self.reason {
-            object.serialize_field("reason", value)?;
-        }
+        let len = crate::runtime::count_present(
+            &[
+                self.bad_request_detail.is_some(),
+                self.detail.is_some(),
+                self.error.is_some(),
+                self.error_code.is_some(),
+                self.parameters.is_some(),
+                self.reason.is_some(),
+            ],
+        );
+        let mut object = crate::runtime::StructWriter::new(serializer, "ApiError", len)?;
+        object.optional("badRequestDetail", &self.bad_request_detail);
+        object.optional("detail", &self.detail);
+        object.optional("error", &self.error);
+        object.optional("errorCode", &self.error_code);
+        object.optional("parameters", &self.parameters);
+        object.optional("reason", &self.reason);
         object.end()
     }
 }
@@ -79,24 +71,24 @@ impl crate::runtime::FromObject for ApiError {
     fn from_object<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut bad_request_detail = None;
-        let mut detail = None;
-        let mut error = None;
-        let mut error_code = None;
-        let mut parameters = None;
-        let mut reason = None;
+        let mut bad_request_detail: Option<crate::models::BadRequestDetail> = None;
+        let mut detail: Option<String> = None;
+        let mut error: Option<i32> = None;
+        let mut error_code: Option<String> = None;
+        let mut parameters: Option<Vec<serde_json::Value>> = None;
+        let mut reason: Option<String> = None;
         while let Some(__field) = __map
             .next_key_seed(crate::runtime::FieldOf::<Self>::SEED)?
         {
             match __field {
-                Some(0) => bad_request_detail = __map.next_value()?,
-                Some(1) => detail = __map.next_value()?,
-                Some(2) => error = __map.next_value()?,
-                Some(3) => error_code = __map.next_value()?,
-                Some(4) => parameters = __map.next_value()?,
-                Some(5) => reason = __map.next_value()?,
-                _ => crate::runtime::skip_value(&mut __map)?,
-            }
+                Some(0) => crate::runtime::read(&mut __map, &mut bad_request_detail),
+                Some(1) => crate::runtime::read(&mut __map, &mut detail),
+                Some(2) => crate::runtime::read(&mut __map, &mut error),
+                Some(3) => crate::runtime::read(&mut __map, &mut error_code),
+                Some(4) => crate::runtime::read(&mut __map, &mut parameters),
+                Some(5) => crate::runtime::read(&mut __map, &mut reason),
+                _ => crate::runtime::skip_value(&mut __map),
+            }?;
         }
         Ok(Self {
             bad_request_detail,

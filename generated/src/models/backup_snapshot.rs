@@ -33,52 +33,39 @@ pub struct BackupSnapshot {
 }
 impl serde::Serialize for BackupSnapshot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct as _;
-        let len = usize::from(self.cluster_id.is_some())
-            + usize::from(self.cluster_name.is_some())
-            + usize::from(self.complete.is_some()) + usize::from(self.created.is_some())
-            + usize::from(self.do_not_delete.is_some())
-            + usize::from(self.expires.is_some()) + usize::from(self.group_id.is_some())
-            + usize::from(self.id.is_some()) + usize::from(self.incremental.is_some())
-            + usize::from(self.last_oplog_applied_timestamp.is_some())
-            + usize::from(self.links.is_some()) + usize::from(self.parts.is_some());
-        let mut object = serializer.serialize_struct("BackupSnapshot", len)?;
-        if let Some(value) = &self.cluster_id {
-            object.serialize_field("clusterId", value)?;
-        }
-        if let Some(value) = &self.cluster_name {
-            object.serialize_field("clusterName", value)?;
-        }
-        if let Some(value) = &self.complete {
-            object.serialize_field("complete", value)?;
-        }
-        if let Some(value) = &self.created {
-            object.serialize_field("created", value)?;
-        }
-        if let Some(value) = &self.do_not_delete {
-            object.serialize_field("doNotDelete", value)?;
-        }
-        if let Some(value) = &self.expires {
-            object.serialize_field("expires", value)?;
-        }
-        if let Some(value) = &self.group_id {
-            object.serialize_field("groupId", value)?;
-        }
-        if let Some(value) = &self.id {
-            object.serialize_field("id", value)?;
-        }
-        if let Some(value) = &self.incremental {
-            object.serialize_field("incremental", value)?;
-        }
-        if let Some(value) = &self.last_oplog_applied_timestamp {
-            object.serialize_field("lastOplogAppliedTimestamp", value)?;
-        }
-        if let Some(value) = &self.links {
-            object.serialize_field("links", value)?;
-        }
-        if let Some(value) = &self.parts {
-            object.serialize_field("parts", value)?;
-        }
+        let len = crate::runtime::count_present(
+            &[
+                self.cluster_id.is_some(),
+                self.cluster_name.is_some(),
+                self.complete.is_some(),
+                self.created.is_some(),
+                self.do_not_delete.is_some(),
+                self.expires.is_some(),
+                self.group_id.is_some(),
+                self.id.is_some(),
+                self.incremental.is_some(),
+                self.last_oplog_applied_timestamp.is_some(),
+                self.links.is_some(),
+                self.parts.is_some(),
+            ],
+        );
+        let mut object = crate::runtime::StructWriter::new(
+            serializer,
+            "BackupSnapshot",
+            len,
+        )?;
+        object.optional("clusterId", &self.cluster_id);
+        object.optional("clusterName", &self.cluster_name);
+        object.optional("complete", &self.complete);
+        object.optional("created", &self.created);
+        object.optional("doNotDelete", &self.do_not_delete);
+        object.optional("expires", &self.expires);
+        object.optional("groupId", &self.group_id);
+        object.optional("id", &self.id);
+        object.optional("incremental", &self.incremental);
+        object.optional("lastOplogAppliedTimestamp", &self.last_oplog_applied_timestamp);
+        object.optional("links", &self.links);
+        object.optional("parts", &self.parts);
         object.end()
     }
 }
@@ -126,40 +113,40 @@ impl crate::runtime::FromObject for BackupSnapshot {
     fn from_object<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut cluster_id = None;
-        let mut cluster_name = None;
-        let mut complete = None;
-        let mut created = None;
-        let mut do_not_delete = None;
-        let mut expires = None;
-        let mut group_id = None;
-        let mut id = None;
-        let mut incremental = None;
-        let mut last_oplog_applied_timestamp = None;
-        let mut links = None;
-        let mut parts = None;
+        let mut cluster_id: Option<String> = None;
+        let mut cluster_name: Option<String> = None;
+        let mut complete: Option<bool> = None;
+        let mut created: Option<crate::models::ApiBSONTimestampView> = None;
+        let mut do_not_delete: Option<bool> = None;
+        let mut expires: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut group_id: Option<String> = None;
+        let mut id: Option<String> = None;
+        let mut incremental: Option<bool> = None;
+        let mut last_oplog_applied_timestamp: Option<
+            crate::models::ApiBSONTimestampView,
+        > = None;
+        let mut links: Option<Vec<crate::models::Link>> = None;
+        let mut parts: Option<Vec<crate::models::BackupSnapshotPart>> = None;
         while let Some(__field) = __map
             .next_key_seed(crate::runtime::FieldOf::<Self>::SEED)?
         {
             match __field {
-                Some(0) => cluster_id = __map.next_value()?,
-                Some(1) => cluster_name = __map.next_value()?,
-                Some(2) => complete = __map.next_value()?,
-                Some(3) => created = __map.next_value()?,
-                Some(4) => do_not_delete = __map.next_value()?,
-                Some(5) => {
-                    expires = __map
-                        .next_value::<crate::runtime::OptionalDateTimeField>()?
-                        .0;
+                Some(0) => crate::runtime::read(&mut __map, &mut cluster_id),
+                Some(1) => crate::runtime::read(&mut __map, &mut cluster_name),
+                Some(2) => crate::runtime::read(&mut __map, &mut complete),
+                Some(3) => crate::runtime::read(&mut __map, &mut created),
+                Some(4) => crate::runtime::read(&mut __map, &mut do_not_delete),
+                Some(5) => crate::runtime::read_date_time(&mut __map, &mut expires),
+                Some(6) => crate::runtime::read(&mut __map, &mut group_id),
+                Some(7) => crate::runtime::read(&mut __map, &mut id),
+                Some(8) => crate::runtime::read(&mut __map, &mut incremental),
+                Some(9) => {
+                    crate::runtime::read(&mut __map, &mut last_oplog_applied_timestamp)
                 }
-                Some(6) => group_id = __map.next_value()?,
-                Some(7) => id = __map.next_value()?,
-                Some(8) => incremental = __map.next_value()?,
-                Some(9) => last_oplog_applied_timestamp = __map.next_value()?,
-                Some(10) => links = __map.next_value()?,
-                Some(11) => parts = __map.next_value()?,
-                _ => crate::runtime::skip_value(&mut __map)?,
-            }
+                Some(10) => crate::runtime::read(&mut __map, &mut links),
+                Some(11) => crate::runtime::read(&mut __map, &mut parts),
+                _ => crate::runtime::skip_value(&mut __map),
+            }?;
         }
         Ok(Self {
             cluster_id,

@@ -38,64 +38,43 @@ pub struct BackupSnapshotPart {
 }
 impl serde::Serialize for BackupSnapshotPart {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct as _;
-        let len = usize::from(self.cluster_id.is_some())
-            + usize::from(self.completed_time.is_some())
-            + usize::from(self.compression_setting.is_some())
-            + usize::from(self.data_size_bytes.is_some())
-            + usize::from(self.encryption_enabled.is_some())
-            + usize::from(self.fcv.is_some())
-            + usize::from(self.file_size_bytes.is_some())
-            + usize::from(self.machine_id.is_some())
-            + usize::from(self.master_key_uuid.is_some())
-            + usize::from(self.mongod_version.is_some())
-            + usize::from(self.replica_set_name.is_some())
-            + usize::from(self.replica_state.is_some())
-            + usize::from(self.storage_size_bytes.is_some())
-            + usize::from(self.type_name.is_some());
-        let mut object = serializer.serialize_struct("BackupSnapshotPart", len)?;
-        if let Some(value) = &self.cluster_id {
-            object.serialize_field("clusterId", value)?;
-        }
-        if let Some(value) = &self.completed_time {
-            object.serialize_field("completedTime", value)?;
-        }
-        if let Some(value) = &self.compression_setting {
-            object.serialize_field("compressionSetting", value)?;
-        }
-        if let Some(value) = &self.data_size_bytes {
-            object.serialize_field("dataSizeBytes", value)?;
-        }
-        if let Some(value) = &self.encryption_enabled {
-            object.serialize_field("encryptionEnabled", value)?;
-        }
-        if let Some(value) = &self.fcv {
-            object.serialize_field("fcv", value)?;
-        }
-        if let Some(value) = &self.file_size_bytes {
-            object.serialize_field("fileSizeBytes", value)?;
-        }
-        if let Some(value) = &self.machine_id {
-            object.serialize_field("machineId", value)?;
-        }
-        if let Some(value) = &self.master_key_uuid {
-            object.serialize_field("masterKeyUUID", value)?;
-        }
-        if let Some(value) = &self.mongod_version {
-            object.serialize_field("mongodVersion", value)?;
-        }
-        if let Some(value) = &self.replica_set_name {
-            object.serialize_field("replicaSetName", value)?;
-        }
-        if let Some(value) = &self.replica_state {
-            object.serialize_field("replicaState", value)?;
-        }
-        if let Some(value) = &self.storage_size_bytes {
-            object.serialize_field("storageSizeBytes", value)?;
-        }
-        if let Some(value) = &self.type_name {
-            object.serialize_field("typeName", value)?;
-        }
+        let len = crate::runtime::count_present(
+            &[
+                self.cluster_id.is_some(),
+                self.completed_time.is_some(),
+                self.compression_setting.is_some(),
+                self.data_size_bytes.is_some(),
+                self.encryption_enabled.is_some(),
+                self.fcv.is_some(),
+                self.file_size_bytes.is_some(),
+                self.machine_id.is_some(),
+                self.master_key_uuid.is_some(),
+                self.mongod_version.is_some(),
+                self.replica_set_name.is_some(),
+                self.replica_state.is_some(),
+                self.storage_size_bytes.is_some(),
+                self.type_name.is_some(),
+            ],
+        );
+        let mut object = crate::runtime::StructWriter::new(
+            serializer,
+            "BackupSnapshotPart",
+            len,
+        )?;
+        object.optional("clusterId", &self.cluster_id);
+        object.optional("completedTime", &self.completed_time);
+        object.optional("compressionSetting", &self.compression_setting);
+        object.optional("dataSizeBytes", &self.data_size_bytes);
+        object.optional("encryptionEnabled", &self.encryption_enabled);
+        object.optional("fcv", &self.fcv);
+        object.optional("fileSizeBytes", &self.file_size_bytes);
+        object.optional("machineId", &self.machine_id);
+        object.optional("masterKeyUUID", &self.master_key_uuid);
+        object.optional("mongodVersion", &self.mongod_version);
+        object.optional("replicaSetName", &self.replica_set_name);
+        object.optional("replicaState", &self.replica_state);
+        object.optional("storageSizeBytes", &self.storage_size_bytes);
+        object.optional("typeName", &self.type_name);
         object.end()
     }
 }
@@ -147,44 +126,44 @@ impl crate::runtime::FromObject for BackupSnapshotPart {
     fn from_object<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut cluster_id = None;
-        let mut completed_time = None;
-        let mut compression_setting = None;
-        let mut data_size_bytes = None;
-        let mut encryption_enabled = None;
-        let mut fcv = None;
-        let mut file_size_bytes = None;
-        let mut machine_id = None;
-        let mut master_key_uuid = None;
-        let mut mongod_version = None;
-        let mut replica_set_name = None;
-        let mut replica_state = None;
-        let mut storage_size_bytes = None;
-        let mut type_name = None;
+        let mut cluster_id: Option<String> = None;
+        let mut completed_time: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut compression_setting: Option<
+            crate::models::BackupSnapshotPartCompressionSetting,
+        > = None;
+        let mut data_size_bytes: Option<i64> = None;
+        let mut encryption_enabled: Option<bool> = None;
+        let mut fcv: Option<String> = None;
+        let mut file_size_bytes: Option<i64> = None;
+        let mut machine_id: Option<String> = None;
+        let mut master_key_uuid: Option<String> = None;
+        let mut mongod_version: Option<String> = None;
+        let mut replica_set_name: Option<String> = None;
+        let mut replica_state: Option<String> = None;
+        let mut storage_size_bytes: Option<i64> = None;
+        let mut type_name: Option<crate::models::BackupSnapshotPartTypeName> = None;
         while let Some(__field) = __map
             .next_key_seed(crate::runtime::FieldOf::<Self>::SEED)?
         {
             match __field {
-                Some(0) => cluster_id = __map.next_value()?,
+                Some(0) => crate::runtime::read(&mut __map, &mut cluster_id),
                 Some(1) => {
-                    completed_time = __map
-                        .next_value::<crate::runtime::OptionalDateTimeField>()?
-                        .0;
+                    crate::runtime::read_date_time(&mut __map, &mut completed_time)
                 }
-                Some(2) => compression_setting = __map.next_value()?,
-                Some(3) => data_size_bytes = __map.next_value()?,
-                Some(4) => encryption_enabled = __map.next_value()?,
-                Some(5) => fcv = __map.next_value()?,
-                Some(6) => file_size_bytes = __map.next_value()?,
-                Some(7) => machine_id = __map.next_value()?,
-                Some(8) => master_key_uuid = __map.next_value()?,
-                Some(9) => mongod_version = __map.next_value()?,
-                Some(10) => replica_set_name = __map.next_value()?,
-                Some(11) => replica_state = __map.next_value()?,
-                Some(12) => storage_size_bytes = __map.next_value()?,
-                Some(13) => type_name = __map.next_value()?,
-                _ => crate::runtime::skip_value(&mut __map)?,
-            }
+                Some(2) => crate::runtime::read(&mut __map, &mut compression_setting),
+                Some(3) => crate::runtime::read(&mut __map, &mut data_size_bytes),
+                Some(4) => crate::runtime::read(&mut __map, &mut encryption_enabled),
+                Some(5) => crate::runtime::read(&mut __map, &mut fcv),
+                Some(6) => crate::runtime::read(&mut __map, &mut file_size_bytes),
+                Some(7) => crate::runtime::read(&mut __map, &mut machine_id),
+                Some(8) => crate::runtime::read(&mut __map, &mut master_key_uuid),
+                Some(9) => crate::runtime::read(&mut __map, &mut mongod_version),
+                Some(10) => crate::runtime::read(&mut __map, &mut replica_set_name),
+                Some(11) => crate::runtime::read(&mut __map, &mut replica_state),
+                Some(12) => crate::runtime::read(&mut __map, &mut storage_size_bytes),
+                Some(13) => crate::runtime::read(&mut __map, &mut type_name),
+                _ => crate::runtime::skip_value(&mut __map),
+            }?;
         }
         Ok(Self {
             cluster_id,

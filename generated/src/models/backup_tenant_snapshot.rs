@@ -24,39 +24,31 @@ pub struct BackupTenantSnapshot {
 }
 impl serde::Serialize for BackupTenantSnapshot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct as _;
-        let len = usize::from(self.expiration.is_some())
-            + usize::from(self.finish_time.is_some()) + usize::from(self.id.is_some())
-            + usize::from(self.links.is_some())
-            + usize::from(self.mongo_db_version.is_some())
-            + usize::from(self.scheduled_time.is_some())
-            + usize::from(self.start_time.is_some())
-            + usize::from(self.status.is_some());
-        let mut object = serializer.serialize_struct("BackupTenantSnapshot", len)?;
-        if let Some(value) = &self.expiration {
-            object.serialize_field("expiration", value)?;
-        }
-        if let Some(value) = &self.finish_time {
-            object.serialize_field("finishTime", value)?;
-        }
-        if let Some(value) = &self.id {
-            object.serialize_field("id", value)?;
-        }
-        if let Some(value) = &self.links {
-            object.serialize_field("links", value)?;
-        }
-        if let Some(value) = &self.mongo_db_version {
-            object.serialize_field("mongoDBVersion", value)?;
-        }
-        if let Some(value) = &self.scheduled_time {
-            object.serialize_field("scheduledTime", value)?;
-        }
-        if let Some(value) = &self.start_time {
-            object.serialize_field("startTime", value)?;
-        }
-        if let Some(value) = &self.status {
-            object.serialize_field("status", value)?;
-        }
+        let len = crate::runtime::count_present(
+            &[
+                self.expiration.is_some(),
+                self.finish_time.is_some(),
+                self.id.is_some(),
+                self.links.is_some(),
+                self.mongo_db_version.is_some(),
+                self.scheduled_time.is_some(),
+                self.start_time.is_some(),
+                self.status.is_some(),
+            ],
+        );
+        let mut object = crate::runtime::StructWriter::new(
+            serializer,
+            "BackupTenantSnapshot",
+            len,
+        )?;
+        object.optional("expiration", &self.expiration);
+        object.optional("finishTime", &self.finish_time);
+        object.optional("id", &self.id);
+        object.optional("links", &self.links);
+        object.optional("mongoDBVersion", &self.mongo_db_version);
+        object.optional("scheduledTime", &self.scheduled_time);
+        object.optional("startTime", &self.start_time);
+        object.optional("status", &self.status);
         object.end()
     }
 }
@@ -96,44 +88,30 @@ impl crate::runtime::FromObject for BackupTenantSnapshot {
     fn from_object<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut expiration = None;
-        let mut finish_time = None;
-        let mut id = None;
-        let mut links = None;
-        let mut mongo_db_version = None;
-        let mut scheduled_time = None;
-        let mut start_time = None;
-        let mut status = None;
+        let mut expiration: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut finish_time: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut id: Option<String> = None;
+        let mut links: Option<Vec<crate::models::Link>> = None;
+        let mut mongo_db_version: Option<String> = None;
+        let mut scheduled_time: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut start_time: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut status: Option<crate::models::BackupTenantSnapshotStatus> = None;
         while let Some(__field) = __map
             .next_key_seed(crate::runtime::FieldOf::<Self>::SEED)?
         {
             match __field {
-                Some(0) => {
-                    expiration = __map
-                        .next_value::<crate::runtime::OptionalDateTimeField>()?
-                        .0;
-                }
-                Some(1) => {
-                    finish_time = __map
-                        .next_value::<crate::runtime::OptionalDateTimeField>()?
-                        .0;
-                }
-                Some(2) => id = __map.next_value()?,
-                Some(3) => links = __map.next_value()?,
-                Some(4) => mongo_db_version = __map.next_value()?,
+                Some(0) => crate::runtime::read_date_time(&mut __map, &mut expiration),
+                Some(1) => crate::runtime::read_date_time(&mut __map, &mut finish_time),
+                Some(2) => crate::runtime::read(&mut __map, &mut id),
+                Some(3) => crate::runtime::read(&mut __map, &mut links),
+                Some(4) => crate::runtime::read(&mut __map, &mut mongo_db_version),
                 Some(5) => {
-                    scheduled_time = __map
-                        .next_value::<crate::runtime::OptionalDateTimeField>()?
-                        .0;
+                    crate::runtime::read_date_time(&mut __map, &mut scheduled_time)
                 }
-                Some(6) => {
-                    start_time = __map
-                        .next_value::<crate::runtime::OptionalDateTimeField>()?
-                        .0;
-                }
-                Some(7) => status = __map.next_value()?,
-                _ => crate::runtime::skip_value(&mut __map)?,
-            }
+                Some(6) => crate::runtime::read_date_time(&mut __map, &mut start_time),
+                Some(7) => crate::runtime::read(&mut __map, &mut status),
+                _ => crate::runtime::skip_value(&mut __map),
+            }?;
         }
         Ok(Self {
             expiration,

@@ -6,7 +6,7 @@
 /// Atlas adds values over time: a value this crate does not list deserializes into [`BackupTenantSnapshotStatus::Unknown`] and serializes back unchanged.
 ///
 /// To match on it, name the variants you handle and end with a wildcard arm: the enum is `#[non_exhaustive]`, so a later version of this crate may add a variant for a value that arrives as `Unknown` today. Code that needs such a value before then compares [`BackupTenantSnapshotStatus::as_str`] rather than matching `Unknown`, and keeps working when the variant appears.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub enum BackupTenantSnapshotStatus {
     /// `PENDING`
@@ -62,6 +62,25 @@ impl std::fmt::Display for BackupTenantSnapshotStatus {
         f.write_str(self.as_str())
     }
 }
+impl std::fmt::Debug for BackupTenantSnapshotStatus {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        const VARIANT_NAMES: &[&str] = &[
+            "Pending",
+            "Queued",
+            "Running",
+            "Failed",
+            "Completed",
+        ];
+        crate::runtime::debug_string_enum(
+            f,
+            self.as_str(),
+            Self::KNOWN_VALUES,
+            VARIANT_NAMES,
+            "Unknown",
+        )
+    }
+}
 impl PartialEq for BackupTenantSnapshotStatus {
     #[inline]
     fn eq(&self, other: &Self) -> bool {
@@ -84,13 +103,19 @@ impl std::str::FromStr for BackupTenantSnapshotStatus {
 impl From<&str> for BackupTenantSnapshotStatus {
     #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        match Self::known(value) {
+            Some(known) => known,
+            None => Self::Unknown(value.to_owned()),
+        }
     }
 }
 impl From<String> for BackupTenantSnapshotStatus {
     #[inline]
     fn from(value: String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
+        match Self::known(&value) {
+            Some(known) => known,
+            None => Self::Unknown(value),
+        }
     }
 }
 impl serde::Serialize for BackupTenantSnapshotStatus {

@@ -12,12 +12,13 @@ pub struct BadRequestDetail {
 }
 impl serde::Serialize for BadRequestDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct as _;
-        let len = usize::from(self.fields.is_some());
-        let mut object = serializer.serialize_struct("BadRequestDetail", len)?;
-        if let Some(value) = &self.fields {
-            object.serialize_field("fields", value)?;
-        }
+        let len = crate::runtime::count_present(&[self.fields.is_some()]);
+        let mut object = crate::runtime::StructWriter::new(
+            serializer,
+            "BadRequestDetail",
+            len,
+        )?;
+        object.optional("fields", &self.fields);
         object.end()
     }
 }
@@ -41,14 +42,14 @@ impl crate::runtime::FromObject for BadRequestDetail {
     fn from_object<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut fields = None;
+        let mut fields: Option<Vec<crate::models::FieldViolation>> = None;
         while let Some(__field) = __map
             .next_key_seed(crate::runtime::FieldOf::<Self>::SEED)?
         {
             match __field {
-                Some(0) => fields = __map.next_value()?,
-                _ => crate::runtime::skip_value(&mut __map)?,
-            }
+                Some(0) => crate::runtime::read(&mut __map, &mut fields),
+                _ => crate::runtime::skip_value(&mut __map),
+            }?;
         }
         Ok(Self { fields })
     }

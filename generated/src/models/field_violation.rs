@@ -19,11 +19,14 @@ impl FieldViolation {
 }
 impl serde::Serialize for FieldViolation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct as _;
         let len = 2;
-        let mut object = serializer.serialize_struct("FieldViolation", len)?;
-        object.serialize_field("description", &self.description)?;
-        object.serialize_field("field", &self.field)?;
+        let mut object = crate::runtime::StructWriter::new(
+            serializer,
+            "FieldViolation",
+            len,
+        )?;
+        object.field("description", &self.description);
+        object.field("field", &self.field);
         object.end()
     }
 }
@@ -48,16 +51,16 @@ impl crate::runtime::FromObject for FieldViolation {
     fn from_object<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut description = None;
-        let mut field = None;
+        let mut description: Option<String> = None;
+        let mut field: Option<String> = None;
         while let Some(__field) = __map
             .next_key_seed(crate::runtime::FieldOf::<Self>::SEED)?
         {
             match __field {
-                Some(0) => description = Some(__map.next_value()?),
-                Some(1) => field = Some(__map.next_value()?),
-                _ => crate::runtime::skip_value(&mut __map)?,
-            }
+                Some(0) => crate::runtime::read_required(&mut __map, &mut description),
+                Some(1) => crate::runtime::read_required(&mut __map, &mut field),
+                _ => crate::runtime::skip_value(&mut __map),
+            }?;
         }
         Ok(Self {
             description: crate::runtime::required(description, "description")?,

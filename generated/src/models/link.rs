@@ -12,15 +12,12 @@ pub struct Link {
 }
 impl serde::Serialize for Link {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct as _;
-        let len = usize::from(self.href.is_some()) + usize::from(self.rel.is_some());
-        let mut object = serializer.serialize_struct("Link", len)?;
-        if let Some(value) = &self.href {
-            object.serialize_field("href", value)?;
-        }
-        if let Some(value) = &self.rel {
-            object.serialize_field("rel", value)?;
-        }
+        let len = crate::runtime::count_present(
+            &[self.href.is_some(), self.rel.is_some()],
+        );
+        let mut object = crate::runtime::StructWriter::new(serializer, "Link", len)?;
+        object.optional("href", &self.href);
+        object.optional("rel", &self.rel);
         object.end()
     }
 }
@@ -45,16 +42,16 @@ impl crate::runtime::FromObject for Link {
     fn from_object<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut href = None;
-        let mut rel = None;
+        let mut href: Option<String> = None;
+        let mut rel: Option<String> = None;
         while let Some(__field) = __map
             .next_key_seed(crate::runtime::FieldOf::<Self>::SEED)?
         {
             match __field {
-                Some(0) => href = __map.next_value()?,
-                Some(1) => rel = __map.next_value()?,
-                _ => crate::runtime::skip_value(&mut __map)?,
-            }
+                Some(0) => crate::runtime::read(&mut __map, &mut href),
+                Some(1) => crate::runtime::read(&mut __map, &mut rel),
+                _ => crate::runtime::skip_value(&mut __map),
+            }?;
         }
         Ok(Self { href, rel })
     }

@@ -4,7 +4,7 @@
 /// Atlas adds values over time: a value this crate does not list deserializes into [`ListLegacySnapshotsCompleted::Unknown`] and serializes back unchanged.
 ///
 /// To match on it, name the variants you handle and end with a wildcard arm: the enum is `#[non_exhaustive]`, so a later version of this crate may add a variant for a value that arrives as `Unknown` today. Code that needs such a value before then compares [`ListLegacySnapshotsCompleted::as_str`] rather than matching `Unknown`, and keeps working when the variant appears.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub enum ListLegacySnapshotsCompleted {
     /// `all`
@@ -46,6 +46,19 @@ impl std::fmt::Display for ListLegacySnapshotsCompleted {
         f.write_str(self.as_str())
     }
 }
+impl std::fmt::Debug for ListLegacySnapshotsCompleted {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        const VARIANT_NAMES: &[&str] = &["All", "True", "False"];
+        crate::runtime::debug_string_enum(
+            f,
+            self.as_str(),
+            Self::KNOWN_VALUES,
+            VARIANT_NAMES,
+            "Unknown",
+        )
+    }
+}
 impl PartialEq for ListLegacySnapshotsCompleted {
     #[inline]
     fn eq(&self, other: &Self) -> bool {
@@ -68,13 +81,19 @@ impl std::str::FromStr for ListLegacySnapshotsCompleted {
 impl From<&str> for ListLegacySnapshotsCompleted {
     #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        match Self::known(value) {
+            Some(known) => known,
+            None => Self::Unknown(value.to_owned()),
+        }
     }
 }
 impl From<String> for ListLegacySnapshotsCompleted {
     #[inline]
     fn from(value: String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
+        match Self::known(&value) {
+            Some(known) => known,
+            None => Self::Unknown(value),
+        }
     }
 }
 impl serde::Serialize for ListLegacySnapshotsCompleted {

@@ -14,20 +14,17 @@ pub struct PaginatedTenantSnapshotView {
 }
 impl serde::Serialize for PaginatedTenantSnapshotView {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct as _;
-        let len = usize::from(self.links.is_some()) + usize::from(self.results.is_some())
-            + usize::from(self.total_count.is_some());
-        let mut object = serializer
-            .serialize_struct("PaginatedTenantSnapshotView", len)?;
-        if let Some(value) = &self.links {
-            object.serialize_field("links", value)?;
-        }
-        if let Some(value) = &self.results {
-            object.serialize_field("results", value)?;
-        }
-        if let Some(value) = &self.total_count {
-            object.serialize_field("totalCount", value)?;
-        }
+        let len = crate::runtime::count_present(
+            &[self.links.is_some(), self.results.is_some(), self.total_count.is_some()],
+        );
+        let mut object = crate::runtime::StructWriter::new(
+            serializer,
+            "PaginatedTenantSnapshotView",
+            len,
+        )?;
+        object.optional("links", &self.links);
+        object.optional("results", &self.results);
+        object.optional("totalCount", &self.total_count);
         object.end()
     }
 }
@@ -53,18 +50,18 @@ impl crate::runtime::FromObject for PaginatedTenantSnapshotView {
     fn from_object<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut links = None;
-        let mut results = None;
-        let mut total_count = None;
+        let mut links: Option<Vec<crate::models::Link>> = None;
+        let mut results: Option<Vec<crate::models::BackupTenantSnapshot>> = None;
+        let mut total_count: Option<i32> = None;
         while let Some(__field) = __map
             .next_key_seed(crate::runtime::FieldOf::<Self>::SEED)?
         {
             match __field {
-                Some(0) => links = __map.next_value()?,
-                Some(1) => results = __map.next_value()?,
-                Some(2) => total_count = __map.next_value()?,
-                _ => crate::runtime::skip_value(&mut __map)?,
-            }
+                Some(0) => crate::runtime::read(&mut __map, &mut links),
+                Some(1) => crate::runtime::read(&mut __map, &mut results),
+                Some(2) => crate::runtime::read(&mut __map, &mut total_count),
+                _ => crate::runtime::skip_value(&mut __map),
+            }?;
         }
         Ok(Self {
             links,

@@ -28,47 +28,35 @@ pub struct ServerlessBackupSnapshot {
 }
 impl serde::Serialize for ServerlessBackupSnapshot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct as _;
-        let len = usize::from(self.created_at.is_some())
-            + usize::from(self.expires_at.is_some())
-            + usize::from(self.frequency_type.is_some()) + usize::from(self.id.is_some())
-            + usize::from(self.links.is_some())
-            + usize::from(self.mongod_version.is_some())
-            + usize::from(self.serverless_instance_name.is_some())
-            + usize::from(self.snapshot_type.is_some())
-            + usize::from(self.status.is_some())
-            + usize::from(self.storage_size_bytes.is_some());
-        let mut object = serializer.serialize_struct("ServerlessBackupSnapshot", len)?;
-        if let Some(value) = &self.created_at {
-            object.serialize_field("createdAt", value)?;
-        }
-        if let Some(value) = &self.expires_at {
-            object.serialize_field("expiresAt", value)?;
-        }
-        if let Some(value) = &self.frequency_type {
-            object.serialize_field("frequencyType", value)?;
-        }
-        if let Some(value) = &self.id {
-            object.serialize_field("id", value)?;
-        }
-        if let Some(value) = &self.links {
-            object.serialize_field("links", value)?;
-        }
-        if let Some(value) = &self.mongod_version {
-            object.serialize_field("mongodVersion", value)?;
-        }
-        if let Some(value) = &self.serverless_instance_name {
-            object.serialize_field("serverlessInstanceName", value)?;
-        }
-        if let Some(value) = &self.snapshot_type {
-            object.serialize_field("snapshotType", value)?;
-        }
-        if let Some(value) = &self.status {
-            object.serialize_field("status", value)?;
-        }
-        if let Some(value) = &self.storage_size_bytes {
-            object.serialize_field("storageSizeBytes", value)?;
-        }
+        let len = crate::runtime::count_present(
+            &[
+                self.created_at.is_some(),
+                self.expires_at.is_some(),
+                self.frequency_type.is_some(),
+                self.id.is_some(),
+                self.links.is_some(),
+                self.mongod_version.is_some(),
+                self.serverless_instance_name.is_some(),
+                self.snapshot_type.is_some(),
+                self.status.is_some(),
+                self.storage_size_bytes.is_some(),
+            ],
+        );
+        let mut object = crate::runtime::StructWriter::new(
+            serializer,
+            "ServerlessBackupSnapshot",
+            len,
+        )?;
+        object.optional("createdAt", &self.created_at);
+        object.optional("expiresAt", &self.expires_at);
+        object.optional("frequencyType", &self.frequency_type);
+        object.optional("id", &self.id);
+        object.optional("links", &self.links);
+        object.optional("mongodVersion", &self.mongod_version);
+        object.optional("serverlessInstanceName", &self.serverless_instance_name);
+        object.optional("snapshotType", &self.snapshot_type);
+        object.optional("status", &self.status);
+        object.optional("storageSizeBytes", &self.storage_size_bytes);
         object.end()
     }
 }
@@ -112,40 +100,38 @@ impl crate::runtime::FromObject for ServerlessBackupSnapshot {
     fn from_object<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut created_at = None;
-        let mut expires_at = None;
-        let mut frequency_type = None;
-        let mut id = None;
-        let mut links = None;
-        let mut mongod_version = None;
-        let mut serverless_instance_name = None;
-        let mut snapshot_type = None;
-        let mut status = None;
-        let mut storage_size_bytes = None;
+        let mut created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut expires_at: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut frequency_type: Option<
+            crate::models::ServerlessBackupSnapshotFrequencyType,
+        > = None;
+        let mut id: Option<String> = None;
+        let mut links: Option<Vec<crate::models::Link>> = None;
+        let mut mongod_version: Option<String> = None;
+        let mut serverless_instance_name: Option<String> = None;
+        let mut snapshot_type: Option<
+            crate::models::ServerlessBackupSnapshotSnapshotType,
+        > = None;
+        let mut status: Option<crate::models::ServerlessBackupSnapshotStatus> = None;
+        let mut storage_size_bytes: Option<i64> = None;
         while let Some(__field) = __map
             .next_key_seed(crate::runtime::FieldOf::<Self>::SEED)?
         {
             match __field {
-                Some(0) => {
-                    created_at = __map
-                        .next_value::<crate::runtime::OptionalDateTimeField>()?
-                        .0;
+                Some(0) => crate::runtime::read_date_time(&mut __map, &mut created_at),
+                Some(1) => crate::runtime::read_date_time(&mut __map, &mut expires_at),
+                Some(2) => crate::runtime::read(&mut __map, &mut frequency_type),
+                Some(3) => crate::runtime::read(&mut __map, &mut id),
+                Some(4) => crate::runtime::read(&mut __map, &mut links),
+                Some(5) => crate::runtime::read(&mut __map, &mut mongod_version),
+                Some(6) => {
+                    crate::runtime::read(&mut __map, &mut serverless_instance_name)
                 }
-                Some(1) => {
-                    expires_at = __map
-                        .next_value::<crate::runtime::OptionalDateTimeField>()?
-                        .0;
-                }
-                Some(2) => frequency_type = __map.next_value()?,
-                Some(3) => id = __map.next_value()?,
-                Some(4) => links = __map.next_value()?,
-                Some(5) => mongod_version = __map.next_value()?,
-                Some(6) => serverless_instance_name = __map.next_value()?,
-                Some(7) => snapshot_type = __map.next_value()?,
-                Some(8) => status = __map.next_value()?,
-                Some(9) => storage_size_bytes = __map.next_value()?,
-                _ => crate::runtime::skip_value(&mut __map)?,
-            }
+                Some(7) => crate::runtime::read(&mut __map, &mut snapshot_type),
+                Some(8) => crate::runtime::read(&mut __map, &mut status),
+                Some(9) => crate::runtime::read(&mut __map, &mut storage_size_bytes),
+                _ => crate::runtime::skip_value(&mut __map),
+            }?;
         }
         Ok(Self {
             created_at,

@@ -6,7 +6,7 @@
 /// Atlas adds values over time: a value this crate does not list deserializes into [`ServerlessBackupSnapshotSnapshotType::Unknown`] and serializes back unchanged.
 ///
 /// To match on it, name the variants you handle and end with a wildcard arm: the enum is `#[non_exhaustive]`, so a later version of this crate may add a variant for a value that arrives as `Unknown` today. Code that needs such a value before then compares [`ServerlessBackupSnapshotSnapshotType::as_str`] rather than matching `Unknown`, and keeps working when the variant appears.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub enum ServerlessBackupSnapshotSnapshotType {
     /// `onDemand`
@@ -44,6 +44,19 @@ impl std::fmt::Display for ServerlessBackupSnapshotSnapshotType {
         f.write_str(self.as_str())
     }
 }
+impl std::fmt::Debug for ServerlessBackupSnapshotSnapshotType {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        const VARIANT_NAMES: &[&str] = &["OnDemand", "Scheduled"];
+        crate::runtime::debug_string_enum(
+            f,
+            self.as_str(),
+            Self::KNOWN_VALUES,
+            VARIANT_NAMES,
+            "Unknown",
+        )
+    }
+}
 impl PartialEq for ServerlessBackupSnapshotSnapshotType {
     #[inline]
     fn eq(&self, other: &Self) -> bool {
@@ -66,13 +79,19 @@ impl std::str::FromStr for ServerlessBackupSnapshotSnapshotType {
 impl From<&str> for ServerlessBackupSnapshotSnapshotType {
     #[inline]
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+        match Self::known(value) {
+            Some(known) => known,
+            None => Self::Unknown(value.to_owned()),
+        }
     }
 }
 impl From<String> for ServerlessBackupSnapshotSnapshotType {
     #[inline]
     fn from(value: String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
+        match Self::known(&value) {
+            Some(known) => known,
+            None => Self::Unknown(value),
+        }
     }
 }
 impl serde::Serialize for ServerlessBackupSnapshotSnapshotType {

@@ -14,12 +14,19 @@ use quote::{format_ident, quote};
 
 /// Both impls for a struct whose fields are `fields` (each `Option<_>` unless required and
 /// not nullable) and, with `additionalProperties`, an `additional_properties` map.
-pub fn struct_serde_impls(def: &TypeDef, structure: &StructType) -> TokenStream {
+///
+/// `slot_types` are the types `from_object` reads each field into, in field order: the
+/// field's type, or `Option` of it for a field that cannot be `null`.
+pub fn struct_serde_impls(
+    def: &TypeDef,
+    structure: &StructType,
+    slot_types: &[TokenStream],
+) -> TokenStream {
     // Naming a deprecated field or type in an impl warns like any other use.
     let allow_deprecated = (def.deprecated || structure.fields.iter().any(|f| f.deprecated))
         .then(|| quote! { #[allow(deprecated)] });
     let serialize = serialize_impl(def, structure, allow_deprecated.as_ref());
-    let deserialize = deserialize_impl(def, structure, allow_deprecated.as_ref());
+    let deserialize = deserialize_impl(def, structure, slot_types, allow_deprecated.as_ref());
     quote! { #serialize #deserialize }
 }
 
@@ -72,41 +79,46 @@ fn serialize_impl(
         };
     }
     let required_count = structure.fields.iter().filter(|f| f.required).count();
-    let counted = (required_count > 0)
-        .then(|| {
-            let count = proc_macro2::Literal::usize_unsuffixed(required_count);
-            quote! { #count }
+    let optional_present: Vec<TokenStream> = structure
+        .fields
+        .iter()
+        .filter(|f| !f.required)
+        .map(|field| {
+            let member = ident(&field.rust_name);
+            quote! { self.#member.is_some() }
         })
-        .into_iter()
-        .chain(
-            structure
-                .fields
-                .iter()
-                .filter(|f| !f.required)
-                .map(|field| {
-                    let member = ident(&field.rust_name);
-                    quote! { usize::from(self.#member.is_some()) }
-                }),
-        );
-    if structure.fields.is_empty() {
-        return quote! {
-            #allow_deprecated
-        impl serde::Serialize for #name {
-                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                    serde::ser::SerializeStruct::end(serializer.serialize_struct(#rust_name, 0)?)
-                }
-            }
-        };
-    }
+        .collect();
+    let len = match (required_count, optional_present.is_empty()) {
+        (count, true) => {
+            let count = proc_macro2::Literal::usize_unsuffixed(count);
+            quote! { #count }
+        }
+        (0, false) => quote! { crate::runtime::count_present(&[#(#optional_present),*]) },
+        (count, false) => {
+            let count = proc_macro2::Literal::usize_unsuffixed(count);
+            quote! { #count + crate::runtime::count_present(&[#(#optional_present),*]) }
+        }
+    };
+    // Straight-line writes through the runtime's `StructWriter`, with one `?`: see
+    // `runtime/struct_writer.rs`.
+    let field_writes = structure.fields.iter().map(|field| {
+        let member = ident(&field.rust_name);
+        let wire = &field.wire_name;
+        if field.required {
+            // A required nullable field is written even when `None`: as `null`.
+            quote! { object.field(#wire, &self.#member); }
+        } else {
+            quote! { object.optional(#wire, &self.#member); }
+        }
+    });
     quote! {
         #allow_deprecated
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                use serde::ser::SerializeStruct as _;
                 // The number of fields written, which some formats need up front.
-                let len = #(#counted)+*;
-                let mut object = serializer.serialize_struct(#rust_name, len)?;
-                #(#writes)*
+                let len = #len;
+                let mut object = crate::runtime::StructWriter::new(serializer, #rust_name, len)?;
+                #(#field_writes)*
                 object.end()
             }
         }
@@ -116,6 +128,7 @@ fn serialize_impl(
 fn deserialize_impl(
     def: &TypeDef,
     structure: &StructType,
+    slot_types: &[TokenStream],
     allow_deprecated: Option<&TokenStream>,
 ) -> TokenStream {
     let name = format_ident!("{}", def.rust_name);
@@ -139,28 +152,30 @@ fn deserialize_impl(
             }
         }
     });
-    let slots: Vec<_> = structure
+    // Typed slots: the type checker then knows each reader's `T` where it is called,
+    // instead of solving it from the struct literal at the end.
+    let slots = structure
         .fields
         .iter()
-        .map(|field| ident(&field.rust_name))
-        .collect();
+        .zip(slot_types)
+        .map(|(field, slot_type)| {
+            let slot = ident(&field.rust_name);
+            quote! { let mut #slot: #slot_type = None; }
+        });
     let reads = structure.fields.iter().enumerate().map(|(index, field)| {
         let slot = ident(&field.rust_name);
         let index = proc_macro2::Literal::usize_unsuffixed(index);
         // Date-times go through the runtime's reader of Atlas's shape (see
         // `runtime/date_time.rs`), which is nine times as fast as chrono's `Deserialize`.
         let is_date_time = field.ty == TypeRef::Primitive(Primitive::DateTime);
-        let read = match (field_is_optional(field), is_date_time) {
-            (false, false) => quote! { #slot = Some(__map.next_value()?) },
+        let reader = match (field_is_optional(field), is_date_time) {
+            (false, false) => quote! { read_required },
             // `Option<T>` decodes `null` as `None`, as the field's type says.
-            (true, false) => quote! { #slot = __map.next_value()? },
-            (false, true) => {
-                quote! { #slot = Some(__map.next_value::<crate::runtime::DateTimeField>()?.0) }
-            }
-            (true, true) => {
-                quote! { #slot = __map.next_value::<crate::runtime::OptionalDateTimeField>()?.0 }
-            }
+            (true, false) => quote! { read },
+            (false, true) => quote! { read_required_date_time },
+            (true, true) => quote! { read_date_time },
         };
+        let read = quote! { crate::runtime::#reader(&mut __map, &mut #slot) };
         if structure.additional.is_some() {
             quote! { crate::runtime::FieldOrKey::Field(#index) => #read, }
         } else {
@@ -180,17 +195,17 @@ fn deserialize_impl(
         Some(_) => (
             quote! { crate::runtime::FieldOrKeySeed(Self::FIELDS) },
             quote! {
-                crate::runtime::FieldOrKey::Other(__key) => {
-                    __additional.insert(__key, __map.next_value()?);
-                }
-                crate::runtime::FieldOrKey::Field(_) => crate::runtime::skip_value(&mut __map)?,
+                crate::runtime::FieldOrKey::Other(__key) => __map.next_value().map(|__value| {
+                    __additional.insert(__key, __value);
+                }),
+                crate::runtime::FieldOrKey::Field(_) => crate::runtime::skip_value(&mut __map),
             },
             quote! { let mut __additional = std::collections::BTreeMap::new(); },
             quote! { additional_properties: __additional, },
         ),
         None => (
             quote! { crate::runtime::FieldOf::<Self>::SEED },
-            quote! { _ => crate::runtime::skip_value(&mut __map)?, },
+            quote! { _ => crate::runtime::skip_value(&mut __map), },
             TokenStream::new(),
             TokenStream::new(),
         ),
@@ -211,13 +226,13 @@ fn deserialize_impl(
             #field_index
 
             fn from_object<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-                #( let mut #slots = None; )*
+                #(#slots)*
                 #additional_slot
                 while let Some(__field) = __map.next_key_seed(#key_seed)? {
                     match __field {
                         #(#reads)*
                         #others
-                    }
+                    }?;
                 }
                 Ok(Self { #(#inits,)* #additional_init })
             }

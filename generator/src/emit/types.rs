@@ -142,7 +142,19 @@ fn struct_tokens(
         .filter(|field| field.required)
         .collect();
     let derive_default = required.is_empty().then(|| quote! { Default, });
-    let serde_impls = super::serde_impls::struct_serde_impls(def, structure);
+    let slot_types: Vec<TokenStream> = structure
+        .fields
+        .iter()
+        .map(|field| {
+            let ty = field_type(types, id, field);
+            if field_is_optional(field) {
+                ty
+            } else {
+                quote! { Option<#ty> }
+            }
+        })
+        .collect();
+    let serde_impls = super::serde_impls::struct_serde_impls(def, structure, &slot_types);
     let constructor = (!required.is_empty()).then(|| {
         let params = required.iter().map(|field| {
             let field_name = ident(&field.rust_name);
@@ -298,6 +310,10 @@ fn enum_tokens(def: &TypeDef, string_enum: &StringEnum) -> TokenStream {
         }
     });
     let expecting = format!("a {} string", def.rust_name);
+    let variant_names = variants.iter().map(ToString::to_string);
+    let fallback_name = fallback.to_string();
+    // `Debug` prints what a derive would, from a table: a derived one is a match over every
+    // variant, and those matches were a twentieth of the whole spec's type checking.
     // Equality and hashing go through `as_str`: derived ones would be a match over every
     // variant, per trait, and Atlas's enums run to hundreds of values. Comparing wire values
     // also makes `Unknown("X")` equal to the variant for "X", which is what it means. No
@@ -307,7 +323,7 @@ fn enum_tokens(def: &TypeDef, string_enum: &StringEnum) -> TokenStream {
     // allocates and an unknown one is kept, without a visitor per enum in the generated code.
     quote! {
         #docs
-        #[derive(Debug, Clone)]
+        #[derive(Clone)]
         #[non_exhaustive]
         pub enum #name {
             #( #[doc = #variant_docs] #variants, )*
@@ -342,6 +358,19 @@ fn enum_tokens(def: &TypeDef, string_enum: &StringEnum) -> TokenStream {
             }
         }
 
+        impl std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                const VARIANT_NAMES: &[&str] = &[#(#variant_names),*];
+                crate::runtime::debug_string_enum(
+                    f,
+                    self.as_str(),
+                    Self::KNOWN_VALUES,
+                    VARIANT_NAMES,
+                    #fallback_name,
+                )
+            }
+        }
+
         impl PartialEq for #name {
             fn eq(&self, other: &Self) -> bool {
                 self.as_str() == other.as_str()
@@ -366,13 +395,20 @@ fn enum_tokens(def: &TypeDef, string_enum: &StringEnum) -> TokenStream {
 
         impl From<&str> for #name {
             fn from(value: &str) -> Self {
-                Self::known(value).unwrap_or_else(|| Self::#fallback(value.to_owned()))
+                // A `match`, not `unwrap_or_else`: a closure is one more body per enum to check.
+                match Self::known(value) {
+                    Some(known) => known,
+                    None => Self::#fallback(value.to_owned()),
+                }
             }
         }
 
         impl From<String> for #name {
             fn from(value: String) -> Self {
-                Self::known(&value).unwrap_or(Self::#fallback(value))
+                match Self::known(&value) {
+                    Some(known) => known,
+                    None => Self::#fallback(value),
+                }
             }
         }
 
