@@ -38,38 +38,30 @@ fn serialize_impl(
     let name = format_ident!("{}", def.rust_name);
     let rust_name = &def.rust_name;
     // The kept keys of `additionalProperties` are not `'static`, which struct serializers
-    // require: such a struct is written as a map.
-    let write = if structure.additional.is_some() {
-        format_ident!("serialize_entry")
-    } else {
-        format_ident!("serialize_field")
-    };
-    let writes: Vec<TokenStream> = structure
-        .fields
-        .iter()
-        .map(|field| {
+    // require: such a struct is written as a map. Atlas's spec has none, so it keeps the
+    // plain form rather than a map writer of its own in the runtime.
+    if structure.additional.is_some() {
+        let entries = structure.fields.iter().map(|field| {
             let member = ident(&field.rust_name);
             let wire = &field.wire_name;
             if field.required {
                 // A required nullable field is written even when `None`: as `null`.
-                quote! { object.#write(#wire, &self.#member)?; }
+                quote! { object.serialize_entry(#wire, &self.#member)?; }
             } else {
                 quote! {
                     if let Some(value) = &self.#member {
-                        object.#write(#wire, value)?;
+                        object.serialize_entry(#wire, value)?;
                     }
                 }
             }
-        })
-        .collect();
-    if structure.additional.is_some() {
+        });
         return quote! {
             #allow_deprecated
-        impl serde::Serialize for #name {
+            impl serde::Serialize for #name {
                 fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                     use serde::ser::SerializeMap as _;
                     let mut object = serializer.serialize_map(None)?;
-                    #(#writes)*
+                    #(#entries)*
                     for (key, value) in &self.additional_properties {
                         object.serialize_entry(key, value)?;
                     }
