@@ -61,8 +61,8 @@ pub use date_time::{DateTimeField, OptionalDateTimeField};
 pub use matcher::{CharSet, Matcher, Step};
 #[doc(hidden)]
 pub use object::{
-    FieldOf, FieldOrKey, FieldOrKeySeed, FromObject, deserialize_object, read, read_date_time,
-    read_required, read_required_date_time, required, skip_value,
+    FromObject, deserialize_object, keep_other, read, read_date_time, read_required,
+    read_required_date_time, required, skip_value,
 };
 #[doc(hidden)]
 pub use operation::build_request_from_text;

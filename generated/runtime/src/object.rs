@@ -9,6 +9,7 @@
 //! A key the struct does not list is skipped (Atlas adds fields); a key given twice keeps its
 //! last value, as `serde_json::Value` does.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -18,11 +19,23 @@ use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 use crate::date_time::{DateTimeField, OptionalDateTimeField};
 
 /// A struct that reads itself from the keys and values of one JSON object.
+///
+/// The loop over the keys is [`deserialize_object`]'s, written once; a struct only says where
+/// each field's value goes ([`Self::read_field`]) and how the fields become the struct
+/// ([`Self::finish`]). A loop per struct, with a local per field that every early return has
+/// to drop, made borrow checking of generated crates twice as slow.
 pub trait FromObject: Sized {
     /// The wire names of the fields, in the order [`Self::field_index`] numbers them.
     const FIELDS: &'static [&'static str];
     /// What an error message says was expected, e.g. `struct Snapshot`.
     const EXPECTING: &'static str;
+    /// Whether keys the struct does not list are kept ([`Self::read_other`]) rather than
+    /// skipped: structs with `additionalProperties`.
+    const KEEPS_OTHER_KEYS: bool = false;
+
+    /// The fields while the object is read: `Self` when every field may be absent, otherwise
+    /// the same fields as `Option`s, which [`Self::finish`] checks.
+    type Partial: Default;
 
     /// The index in [`Self::FIELDS`] of a key, if it is one. Generated structs `match` the
     /// names as literals, which the compiler turns into a few integer comparisons: searching
@@ -32,19 +45,44 @@ pub trait FromObject: Sized {
         Self::FIELDS.iter().position(|field| *field == key)
     }
 
-    /// Reads every entry of `map`, then builds the value.
+    /// Reads the value of the field at `index` in [`Self::FIELDS`] into `partial`.
     ///
     /// # Errors
     ///
-    /// A value that does not decode, or a required field that is absent.
-    fn from_object<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+    /// A value that does not decode as the field's type.
+    fn read_field<'de, A: MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error>;
+
+    /// Reads the value of a key the struct does not list, when [`Self::KEEPS_OTHER_KEYS`].
+    ///
+    /// # Errors
+    ///
+    /// A value that is not well-formed, or not of the kept values' type.
+    fn read_other<'de, A: MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        key: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        let _ = (partial, key);
+        skip_value(map)
+    }
+
+    /// The struct, once every key is read.
+    ///
+    /// # Errors
+    ///
+    /// `missing field` for a required field the object did not have.
+    fn finish<E: de::Error>(partial: Self::Partial) -> Result<Self, E>;
 }
 
 /// `Deserialize::deserialize` for a [`FromObject`] struct.
 ///
 /// # Errors
 ///
-/// Whatever the deserializer or [`FromObject::from_object`] reports.
+/// Whatever the deserializer or the struct's [`FromObject`] methods report.
 pub fn deserialize_object<'de, D, T>(deserializer: D, name: &'static str) -> Result<T, D::Error>
 where
     D: de::Deserializer<'de>,
@@ -62,18 +100,34 @@ impl<'de, T: FromObject> Visitor<'de> for ObjectVisitor<T> {
         f.write_str(T::EXPECTING)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
-        T::from_object(map)
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut partial = T::Partial::default();
+        if T::KEEPS_OTHER_KEYS {
+            while let Some(key) = map.next_key_seed(FieldOrKeySeed(T::FIELDS))? {
+                match key {
+                    FieldOrKey::Field(index) => T::read_field(&mut partial, index, &mut map)?,
+                    FieldOrKey::Other(key) => T::read_other(&mut partial, key, &mut map)?,
+                }
+            }
+        } else {
+            while let Some(field) = map.next_key_seed(FieldOf::<T>::SEED)? {
+                match field {
+                    Some(index) => T::read_field(&mut partial, index, &mut map)?,
+                    None => skip_value(&mut map)?,
+                }
+            }
+        }
+        T::finish(partial)
     }
 }
 
 /// Reads one key and answers the index [`FromObject::field_index`] gives it, or `None` for a
 /// key the struct does not list. Matching happens on the borrowed key, so no key is ever
 /// allocated.
-pub struct FieldOf<T>(PhantomData<fn() -> T>);
+struct FieldOf<T>(PhantomData<fn() -> T>);
 
 impl<T> FieldOf<T> {
-    pub const SEED: Self = Self(PhantomData);
+    const SEED: Self = Self(PhantomData);
 }
 
 impl<'de, T: FromObject> DeserializeSeed<'de> for FieldOf<T> {
@@ -105,14 +159,14 @@ impl<T: FromObject> Visitor<'_> for FieldOf<T> {
 
 /// One key of an object whose struct keeps the keys it does not list
 /// (`additionalProperties`).
-pub enum FieldOrKey {
+enum FieldOrKey {
     Field(usize),
     Other(String),
 }
 
 /// Like [`FieldOf`], but an unlisted key comes back whole, to be kept.
 #[derive(Clone, Copy)]
-pub struct FieldOrKeySeed(pub &'static [&'static str]);
+struct FieldOrKeySeed(&'static [&'static str]);
 
 impl<'de> DeserializeSeed<'de> for FieldOrKeySeed {
     type Value = FieldOrKey;
@@ -159,9 +213,9 @@ pub fn required<T, E: de::Error>(value: Option<T>, name: &'static str) -> Result
 /// Reads the value of the current key into the field's slot: `Option<T>` fields decode
 /// `null` as `None`, as their type says.
 ///
-/// Generated `from_object` bodies call these readers once per field and apply `?` once per
-/// key: a `?` and an assignment per field, written out, were a third of the crate's type
-/// checking on Atlas's whole spec.
+/// Generated `read_field` bodies call these readers, one per field, with no `?` of their own: a
+/// `?` and an assignment per field, written out, were a third of the crate's type checking on
+/// Atlas's whole spec.
 ///
 /// # Errors
 ///
@@ -227,6 +281,20 @@ pub fn skip_value<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<de::IgnoredAny>().map(drop)
 }
 
+/// Keeps the value of a key the struct does not list, for `additionalProperties`.
+///
+/// # Errors
+///
+/// A value that does not decode as `V`.
+pub fn keep_other<'de, A: MapAccess<'de>, V: de::Deserialize<'de>>(
+    map: &mut A,
+    key: String,
+    others: &mut BTreeMap<String, V>,
+) -> Result<(), A::Error> {
+    others.insert(key, map.next_value()?);
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -240,16 +308,21 @@ mod tests {
     impl FromObject for Pair {
         const FIELDS: &'static [&'static str] = &["name", "size"];
         const EXPECTING: &'static str = "struct Pair";
+        type Partial = (Option<String>, Option<i32>);
 
-        fn from_object<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-            let (mut name, mut size) = (None, None);
-            while let Some(field) = map.next_key_seed(FieldOf::<Self>::SEED)? {
-                match field {
-                    Some(0) => name = Some(map.next_value()?),
-                    Some(1) => size = map.next_value()?,
-                    _ => skip_value(&mut map)?,
-                }
+        fn read_field<'de, A: MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => read_required(map, &mut partial.0),
+                1 => read(map, &mut partial.1),
+                _ => skip_value(map),
             }
+        }
+
+        fn finish<E: de::Error>((name, size): Self::Partial) -> Result<Self, E> {
             Ok(Self {
                 name: required(name, "name")?,
                 size,
@@ -309,6 +382,61 @@ mod tests {
         // serde_json hands over an unescaped key as a transient `&str`, not a borrowed one.
         let pair: Pair = serde_json::from_str(r#"{"n\u0061me": "a"}"#).unwrap();
         assert_eq!(pair.name, "a");
+    }
+
+    #[derive(Debug, Default, PartialEq)]
+    struct Labels {
+        owner: Option<String>,
+        others: BTreeMap<String, i64>,
+    }
+
+    impl FromObject for Labels {
+        const FIELDS: &'static [&'static str] = &["owner"];
+        const EXPECTING: &'static str = "struct Labels";
+        const KEEPS_OTHER_KEYS: bool = true;
+        type Partial = Self;
+
+        fn read_field<'de, A: MapAccess<'de>>(
+            partial: &mut Self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => read(map, &mut partial.owner),
+                _ => skip_value(map),
+            }
+        }
+
+        fn read_other<'de, A: MapAccess<'de>>(
+            partial: &mut Self,
+            key: String,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            keep_other(map, key, &mut partial.others)
+        }
+
+        fn finish<E: de::Error>(partial: Self) -> Result<Self, E> {
+            Ok(partial)
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Labels {
+        fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserialize_object(deserializer, "Labels")
+        }
+    }
+
+    #[test]
+    fn structs_that_keep_other_keys_get_them_and_their_fields() {
+        let labels: Labels =
+            serde_json::from_str(r#"{"b": 2, "owner": "ops", "a": 1, "b": 3}"#).unwrap();
+        assert_eq!(labels.owner.as_deref(), Some("ops"));
+        assert_eq!(
+            labels.others,
+            BTreeMap::from([("a".into(), 1), ("b".into(), 3)])
+        );
+        let error = serde_json::from_str::<Labels>(r#"{"a": "one"}"#).unwrap_err();
+        assert!(error.to_string().contains("expected i64"), "{error}");
     }
 
     #[test]

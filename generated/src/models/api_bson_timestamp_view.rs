@@ -37,6 +37,7 @@ impl<'de> serde::Deserialize<'de> for ApiBSONTimestampView {
 impl crate::runtime::FromObject for ApiBSONTimestampView {
     const FIELDS: &'static [&'static str] = &["date", "increment"];
     const EXPECTING: &'static str = "struct ApiBSONTimestampView";
+    type Partial = Self;
     #[inline]
     fn field_index(key: &str) -> Option<usize> {
         match key {
@@ -45,21 +46,20 @@ impl crate::runtime::FromObject for ApiBSONTimestampView {
             _ => None,
         }
     }
-    fn from_object<'de, A: serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut date: Option<chrono::DateTime<chrono::Utc>> = None;
-        let mut increment: Option<i32> = None;
-        while let Some(__field) = __map
-            .next_key_seed(crate::runtime::FieldOf::<Self>::SEED)?
-        {
-            match __field {
-                Some(0) => crate::runtime::read_date_time(&mut __map, &mut date),
-                Some(1) => crate::runtime::read(&mut __map, &mut increment),
-                _ => crate::runtime::skip_value(&mut __map),
-            }?;
+    #[inline]
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => crate::runtime::read_date_time(map, &mut partial.date),
+            1 => crate::runtime::read(map, &mut partial.increment),
+            _ => crate::runtime::skip_value(map),
         }
-        Ok(Self { date, increment })
+    }
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(partial)
     }
 }
 impl ApiBSONTimestampView {

@@ -56,6 +56,7 @@ impl crate::runtime::FromObject for ApiError {
         "reason",
     ];
     const EXPECTING: &'static str = "struct ApiError";
+    type Partial = Self;
     #[inline]
     fn field_index(key: &str) -> Option<usize> {
         match key {
@@ -68,36 +69,24 @@ impl crate::runtime::FromObject for ApiError {
             _ => None,
         }
     }
-    fn from_object<'de, A: serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut bad_request_detail: Option<crate::models::BadRequestDetail> = None;
-        let mut detail: Option<String> = None;
-        let mut error: Option<i32> = None;
-        let mut error_code: Option<String> = None;
-        let mut parameters: Option<Vec<serde_json::Value>> = None;
-        let mut reason: Option<String> = None;
-        while let Some(__field) = __map
-            .next_key_seed(crate::runtime::FieldOf::<Self>::SEED)?
-        {
-            match __field {
-                Some(0) => crate::runtime::read(&mut __map, &mut bad_request_detail),
-                Some(1) => crate::runtime::read(&mut __map, &mut detail),
-                Some(2) => crate::runtime::read(&mut __map, &mut error),
-                Some(3) => crate::runtime::read(&mut __map, &mut error_code),
-                Some(4) => crate::runtime::read(&mut __map, &mut parameters),
-                Some(5) => crate::runtime::read(&mut __map, &mut reason),
-                _ => crate::runtime::skip_value(&mut __map),
-            }?;
+    #[inline]
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => crate::runtime::read(map, &mut partial.bad_request_detail),
+            1 => crate::runtime::read(map, &mut partial.detail),
+            2 => crate::runtime::read(map, &mut partial.error),
+            3 => crate::runtime::read(map, &mut partial.error_code),
+            4 => crate::runtime::read(map, &mut partial.parameters),
+            5 => crate::runtime::read(map, &mut partial.reason),
+            _ => crate::runtime::skip_value(map),
         }
-        Ok(Self {
-            bad_request_detail,
-            detail,
-            error,
-            error_code,
-            parameters,
-            reason,
-        })
+    }
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(partial)
     }
 }
 impl ApiError {

@@ -92,6 +92,7 @@ impl crate::runtime::FromObject for BackupSnapshot {
         "parts",
     ];
     const EXPECTING: &'static str = "struct BackupSnapshot";
+    type Partial = Self;
     #[inline]
     fn field_index(key: &str) -> Option<usize> {
         match key {
@@ -110,58 +111,30 @@ impl crate::runtime::FromObject for BackupSnapshot {
             _ => None,
         }
     }
-    fn from_object<'de, A: serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut cluster_id: Option<String> = None;
-        let mut cluster_name: Option<String> = None;
-        let mut complete: Option<bool> = None;
-        let mut created: Option<crate::models::ApiBSONTimestampView> = None;
-        let mut do_not_delete: Option<bool> = None;
-        let mut expires: Option<chrono::DateTime<chrono::Utc>> = None;
-        let mut group_id: Option<String> = None;
-        let mut id: Option<String> = None;
-        let mut incremental: Option<bool> = None;
-        let mut last_oplog_applied_timestamp: Option<
-            crate::models::ApiBSONTimestampView,
-        > = None;
-        let mut links: Option<Vec<crate::models::Link>> = None;
-        let mut parts: Option<Vec<crate::models::BackupSnapshotPart>> = None;
-        while let Some(__field) = __map
-            .next_key_seed(crate::runtime::FieldOf::<Self>::SEED)?
-        {
-            match __field {
-                Some(0) => crate::runtime::read(&mut __map, &mut cluster_id),
-                Some(1) => crate::runtime::read(&mut __map, &mut cluster_name),
-                Some(2) => crate::runtime::read(&mut __map, &mut complete),
-                Some(3) => crate::runtime::read(&mut __map, &mut created),
-                Some(4) => crate::runtime::read(&mut __map, &mut do_not_delete),
-                Some(5) => crate::runtime::read_date_time(&mut __map, &mut expires),
-                Some(6) => crate::runtime::read(&mut __map, &mut group_id),
-                Some(7) => crate::runtime::read(&mut __map, &mut id),
-                Some(8) => crate::runtime::read(&mut __map, &mut incremental),
-                Some(9) => {
-                    crate::runtime::read(&mut __map, &mut last_oplog_applied_timestamp)
-                }
-                Some(10) => crate::runtime::read(&mut __map, &mut links),
-                Some(11) => crate::runtime::read(&mut __map, &mut parts),
-                _ => crate::runtime::skip_value(&mut __map),
-            }?;
+    #[inline]
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => crate::runtime::read(map, &mut partial.cluster_id),
+            1 => crate::runtime::read(map, &mut partial.cluster_name),
+            2 => crate::runtime::read(map, &mut partial.complete),
+            3 => crate::runtime::read(map, &mut partial.created),
+            4 => crate::runtime::read(map, &mut partial.do_not_delete),
+            5 => crate::runtime::read_date_time(map, &mut partial.expires),
+            6 => crate::runtime::read(map, &mut partial.group_id),
+            7 => crate::runtime::read(map, &mut partial.id),
+            8 => crate::runtime::read(map, &mut partial.incremental),
+            9 => crate::runtime::read(map, &mut partial.last_oplog_applied_timestamp),
+            10 => crate::runtime::read(map, &mut partial.links),
+            11 => crate::runtime::read(map, &mut partial.parts),
+            _ => crate::runtime::skip_value(map),
         }
-        Ok(Self {
-            cluster_id,
-            cluster_name,
-            complete,
-            created,
-            do_not_delete,
-            expires,
-            group_id,
-            id,
-            incremental,
-            last_oplog_applied_timestamp,
-            links,
-            parts,
-        })
+    }
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(partial)
     }
 }
 impl BackupSnapshot {

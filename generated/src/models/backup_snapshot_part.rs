@@ -103,6 +103,7 @@ impl crate::runtime::FromObject for BackupSnapshotPart {
         "typeName",
     ];
     const EXPECTING: &'static str = "struct BackupSnapshotPart";
+    type Partial = Self;
     #[inline]
     fn field_index(key: &str) -> Option<usize> {
         match key {
@@ -123,64 +124,32 @@ impl crate::runtime::FromObject for BackupSnapshotPart {
             _ => None,
         }
     }
-    fn from_object<'de, A: serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut cluster_id: Option<String> = None;
-        let mut completed_time: Option<chrono::DateTime<chrono::Utc>> = None;
-        let mut compression_setting: Option<
-            crate::models::BackupSnapshotPartCompressionSetting,
-        > = None;
-        let mut data_size_bytes: Option<i64> = None;
-        let mut encryption_enabled: Option<bool> = None;
-        let mut fcv: Option<String> = None;
-        let mut file_size_bytes: Option<i64> = None;
-        let mut machine_id: Option<String> = None;
-        let mut master_key_uuid: Option<String> = None;
-        let mut mongod_version: Option<String> = None;
-        let mut replica_set_name: Option<String> = None;
-        let mut replica_state: Option<String> = None;
-        let mut storage_size_bytes: Option<i64> = None;
-        let mut type_name: Option<crate::models::BackupSnapshotPartTypeName> = None;
-        while let Some(__field) = __map
-            .next_key_seed(crate::runtime::FieldOf::<Self>::SEED)?
-        {
-            match __field {
-                Some(0) => crate::runtime::read(&mut __map, &mut cluster_id),
-                Some(1) => {
-                    crate::runtime::read_date_time(&mut __map, &mut completed_time)
-                }
-                Some(2) => crate::runtime::read(&mut __map, &mut compression_setting),
-                Some(3) => crate::runtime::read(&mut __map, &mut data_size_bytes),
-                Some(4) => crate::runtime::read(&mut __map, &mut encryption_enabled),
-                Some(5) => crate::runtime::read(&mut __map, &mut fcv),
-                Some(6) => crate::runtime::read(&mut __map, &mut file_size_bytes),
-                Some(7) => crate::runtime::read(&mut __map, &mut machine_id),
-                Some(8) => crate::runtime::read(&mut __map, &mut master_key_uuid),
-                Some(9) => crate::runtime::read(&mut __map, &mut mongod_version),
-                Some(10) => crate::runtime::read(&mut __map, &mut replica_set_name),
-                Some(11) => crate::runtime::read(&mut __map, &mut replica_state),
-                Some(12) => crate::runtime::read(&mut __map, &mut storage_size_bytes),
-                Some(13) => crate::runtime::read(&mut __map, &mut type_name),
-                _ => crate::runtime::skip_value(&mut __map),
-            }?;
+    #[inline]
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => crate::runtime::read(map, &mut partial.cluster_id),
+            1 => crate::runtime::read_date_time(map, &mut partial.completed_time),
+            2 => crate::runtime::read(map, &mut partial.compression_setting),
+            3 => crate::runtime::read(map, &mut partial.data_size_bytes),
+            4 => crate::runtime::read(map, &mut partial.encryption_enabled),
+            5 => crate::runtime::read(map, &mut partial.fcv),
+            6 => crate::runtime::read(map, &mut partial.file_size_bytes),
+            7 => crate::runtime::read(map, &mut partial.machine_id),
+            8 => crate::runtime::read(map, &mut partial.master_key_uuid),
+            9 => crate::runtime::read(map, &mut partial.mongod_version),
+            10 => crate::runtime::read(map, &mut partial.replica_set_name),
+            11 => crate::runtime::read(map, &mut partial.replica_state),
+            12 => crate::runtime::read(map, &mut partial.storage_size_bytes),
+            13 => crate::runtime::read(map, &mut partial.type_name),
+            _ => crate::runtime::skip_value(map),
         }
-        Ok(Self {
-            cluster_id,
-            completed_time,
-            compression_setting,
-            data_size_bytes,
-            encryption_enabled,
-            fcv,
-            file_size_bytes,
-            machine_id,
-            master_key_uuid,
-            mongod_version,
-            replica_set_name,
-            replica_state,
-            storage_size_bytes,
-            type_name,
-        })
+    }
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(partial)
     }
 }
 impl BackupSnapshotPart {

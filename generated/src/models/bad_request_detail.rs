@@ -32,6 +32,7 @@ impl<'de> serde::Deserialize<'de> for BadRequestDetail {
 impl crate::runtime::FromObject for BadRequestDetail {
     const FIELDS: &'static [&'static str] = &["fields"];
     const EXPECTING: &'static str = "struct BadRequestDetail";
+    type Partial = Self;
     #[inline]
     fn field_index(key: &str) -> Option<usize> {
         match key {
@@ -39,19 +40,19 @@ impl crate::runtime::FromObject for BadRequestDetail {
             _ => None,
         }
     }
-    fn from_object<'de, A: serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut fields: Option<Vec<crate::models::FieldViolation>> = None;
-        while let Some(__field) = __map
-            .next_key_seed(crate::runtime::FieldOf::<Self>::SEED)?
-        {
-            match __field {
-                Some(0) => crate::runtime::read(&mut __map, &mut fields),
-                _ => crate::runtime::skip_value(&mut __map),
-            }?;
+    #[inline]
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => crate::runtime::read(map, &mut partial.fields),
+            _ => crate::runtime::skip_value(map),
         }
-        Ok(Self { fields })
+    }
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(partial)
     }
 }
 impl BadRequestDetail {

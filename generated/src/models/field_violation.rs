@@ -37,9 +37,16 @@ impl<'de> serde::Deserialize<'de> for FieldViolation {
         crate::runtime::deserialize_object(deserializer, "FieldViolation")
     }
 }
+/// The fields of [`FieldViolation`] while its object is read.
+#[derive(Default)]
+pub struct __FieldViolationSlots {
+    description: Option<String>,
+    field: Option<String>,
+}
 impl crate::runtime::FromObject for FieldViolation {
     const FIELDS: &'static [&'static str] = &["description", "field"];
     const EXPECTING: &'static str = "struct FieldViolation";
+    type Partial = __FieldViolationSlots;
     #[inline]
     fn field_index(key: &str) -> Option<usize> {
         match key {
@@ -48,23 +55,22 @@ impl crate::runtime::FromObject for FieldViolation {
             _ => None,
         }
     }
-    fn from_object<'de, A: serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut description: Option<String> = None;
-        let mut field: Option<String> = None;
-        while let Some(__field) = __map
-            .next_key_seed(crate::runtime::FieldOf::<Self>::SEED)?
-        {
-            match __field {
-                Some(0) => crate::runtime::read_required(&mut __map, &mut description),
-                Some(1) => crate::runtime::read_required(&mut __map, &mut field),
-                _ => crate::runtime::skip_value(&mut __map),
-            }?;
+    #[inline]
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => crate::runtime::read_required(map, &mut partial.description),
+            1 => crate::runtime::read_required(map, &mut partial.field),
+            _ => crate::runtime::skip_value(map),
         }
+    }
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
         Ok(Self {
-            description: crate::runtime::required(description, "description")?,
-            field: crate::runtime::required(field, "field")?,
+            description: crate::runtime::required(partial.description, "description")?,
+            field: crate::runtime::required(partial.field, "field")?,
         })
     }
 }

@@ -73,6 +73,7 @@ impl crate::runtime::FromObject for FlexBackupSnapshot20241113 {
         "status",
     ];
     const EXPECTING: &'static str = "struct FlexBackupSnapshot20241113";
+    type Partial = Self;
     #[inline]
     fn field_index(key: &str) -> Option<usize> {
         match key {
@@ -87,44 +88,26 @@ impl crate::runtime::FromObject for FlexBackupSnapshot20241113 {
             _ => None,
         }
     }
-    fn from_object<'de, A: serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut expiration: Option<chrono::DateTime<chrono::Utc>> = None;
-        let mut finish_time: Option<chrono::DateTime<chrono::Utc>> = None;
-        let mut id: Option<String> = None;
-        let mut links: Option<Vec<crate::models::Link>> = None;
-        let mut mongo_db_version: Option<String> = None;
-        let mut scheduled_time: Option<chrono::DateTime<chrono::Utc>> = None;
-        let mut start_time: Option<chrono::DateTime<chrono::Utc>> = None;
-        let mut status: Option<crate::models::FlexBackupSnapshot20241113Status> = None;
-        while let Some(__field) = __map
-            .next_key_seed(crate::runtime::FieldOf::<Self>::SEED)?
-        {
-            match __field {
-                Some(0) => crate::runtime::read_date_time(&mut __map, &mut expiration),
-                Some(1) => crate::runtime::read_date_time(&mut __map, &mut finish_time),
-                Some(2) => crate::runtime::read(&mut __map, &mut id),
-                Some(3) => crate::runtime::read(&mut __map, &mut links),
-                Some(4) => crate::runtime::read(&mut __map, &mut mongo_db_version),
-                Some(5) => {
-                    crate::runtime::read_date_time(&mut __map, &mut scheduled_time)
-                }
-                Some(6) => crate::runtime::read_date_time(&mut __map, &mut start_time),
-                Some(7) => crate::runtime::read(&mut __map, &mut status),
-                _ => crate::runtime::skip_value(&mut __map),
-            }?;
+    #[inline]
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => crate::runtime::read_date_time(map, &mut partial.expiration),
+            1 => crate::runtime::read_date_time(map, &mut partial.finish_time),
+            2 => crate::runtime::read(map, &mut partial.id),
+            3 => crate::runtime::read(map, &mut partial.links),
+            4 => crate::runtime::read(map, &mut partial.mongo_db_version),
+            5 => crate::runtime::read_date_time(map, &mut partial.scheduled_time),
+            6 => crate::runtime::read_date_time(map, &mut partial.start_time),
+            7 => crate::runtime::read(map, &mut partial.status),
+            _ => crate::runtime::skip_value(map),
         }
-        Ok(Self {
-            expiration,
-            finish_time,
-            id,
-            links,
-            mongo_db_version,
-            scheduled_time,
-            start_time,
-            status,
-        })
+    }
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(partial)
     }
 }
 impl FlexBackupSnapshot20241113 {

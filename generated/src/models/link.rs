@@ -31,6 +31,7 @@ impl<'de> serde::Deserialize<'de> for Link {
 impl crate::runtime::FromObject for Link {
     const FIELDS: &'static [&'static str] = &["href", "rel"];
     const EXPECTING: &'static str = "struct Link";
+    type Partial = Self;
     #[inline]
     fn field_index(key: &str) -> Option<usize> {
         match key {
@@ -39,21 +40,20 @@ impl crate::runtime::FromObject for Link {
             _ => None,
         }
     }
-    fn from_object<'de, A: serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut href: Option<String> = None;
-        let mut rel: Option<String> = None;
-        while let Some(__field) = __map
-            .next_key_seed(crate::runtime::FieldOf::<Self>::SEED)?
-        {
-            match __field {
-                Some(0) => crate::runtime::read(&mut __map, &mut href),
-                Some(1) => crate::runtime::read(&mut __map, &mut rel),
-                _ => crate::runtime::skip_value(&mut __map),
-            }?;
+    #[inline]
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => crate::runtime::read(map, &mut partial.href),
+            1 => crate::runtime::read(map, &mut partial.rel),
+            _ => crate::runtime::skip_value(map),
         }
-        Ok(Self { href, rel })
+    }
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(partial)
     }
 }
 impl Link {

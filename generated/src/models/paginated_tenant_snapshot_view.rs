@@ -38,6 +38,7 @@ impl<'de> serde::Deserialize<'de> for PaginatedTenantSnapshotView {
 impl crate::runtime::FromObject for PaginatedTenantSnapshotView {
     const FIELDS: &'static [&'static str] = &["links", "results", "totalCount"];
     const EXPECTING: &'static str = "struct PaginatedTenantSnapshotView";
+    type Partial = Self;
     #[inline]
     fn field_index(key: &str) -> Option<usize> {
         match key {
@@ -47,27 +48,21 @@ impl crate::runtime::FromObject for PaginatedTenantSnapshotView {
             _ => None,
         }
     }
-    fn from_object<'de, A: serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut links: Option<Vec<crate::models::Link>> = None;
-        let mut results: Option<Vec<crate::models::BackupTenantSnapshot>> = None;
-        let mut total_count: Option<i32> = None;
-        while let Some(__field) = __map
-            .next_key_seed(crate::runtime::FieldOf::<Self>::SEED)?
-        {
-            match __field {
-                Some(0) => crate::runtime::read(&mut __map, &mut links),
-                Some(1) => crate::runtime::read(&mut __map, &mut results),
-                Some(2) => crate::runtime::read(&mut __map, &mut total_count),
-                _ => crate::runtime::skip_value(&mut __map),
-            }?;
+    #[inline]
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => crate::runtime::read(map, &mut partial.links),
+            1 => crate::runtime::read(map, &mut partial.results),
+            2 => crate::runtime::read(map, &mut partial.total_count),
+            _ => crate::runtime::skip_value(map),
         }
-        Ok(Self {
-            links,
-            results,
-            total_count,
-        })
+    }
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(partial)
     }
 }
 impl PaginatedTenantSnapshotView {

@@ -81,6 +81,7 @@ impl crate::runtime::FromObject for ServerlessBackupSnapshot {
         "storageSizeBytes",
     ];
     const EXPECTING: &'static str = "struct ServerlessBackupSnapshot";
+    type Partial = Self;
     #[inline]
     fn field_index(key: &str) -> Option<usize> {
         match key {
@@ -97,54 +98,28 @@ impl crate::runtime::FromObject for ServerlessBackupSnapshot {
             _ => None,
         }
     }
-    fn from_object<'de, A: serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-        let mut expires_at: Option<chrono::DateTime<chrono::Utc>> = None;
-        let mut frequency_type: Option<
-            crate::models::ServerlessBackupSnapshotFrequencyType,
-        > = None;
-        let mut id: Option<String> = None;
-        let mut links: Option<Vec<crate::models::Link>> = None;
-        let mut mongod_version: Option<String> = None;
-        let mut serverless_instance_name: Option<String> = None;
-        let mut snapshot_type: Option<
-            crate::models::ServerlessBackupSnapshotSnapshotType,
-        > = None;
-        let mut status: Option<crate::models::ServerlessBackupSnapshotStatus> = None;
-        let mut storage_size_bytes: Option<i64> = None;
-        while let Some(__field) = __map
-            .next_key_seed(crate::runtime::FieldOf::<Self>::SEED)?
-        {
-            match __field {
-                Some(0) => crate::runtime::read_date_time(&mut __map, &mut created_at),
-                Some(1) => crate::runtime::read_date_time(&mut __map, &mut expires_at),
-                Some(2) => crate::runtime::read(&mut __map, &mut frequency_type),
-                Some(3) => crate::runtime::read(&mut __map, &mut id),
-                Some(4) => crate::runtime::read(&mut __map, &mut links),
-                Some(5) => crate::runtime::read(&mut __map, &mut mongod_version),
-                Some(6) => {
-                    crate::runtime::read(&mut __map, &mut serverless_instance_name)
-                }
-                Some(7) => crate::runtime::read(&mut __map, &mut snapshot_type),
-                Some(8) => crate::runtime::read(&mut __map, &mut status),
-                Some(9) => crate::runtime::read(&mut __map, &mut storage_size_bytes),
-                _ => crate::runtime::skip_value(&mut __map),
-            }?;
+    #[inline]
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => crate::runtime::read_date_time(map, &mut partial.created_at),
+            1 => crate::runtime::read_date_time(map, &mut partial.expires_at),
+            2 => crate::runtime::read(map, &mut partial.frequency_type),
+            3 => crate::runtime::read(map, &mut partial.id),
+            4 => crate::runtime::read(map, &mut partial.links),
+            5 => crate::runtime::read(map, &mut partial.mongod_version),
+            6 => crate::runtime::read(map, &mut partial.serverless_instance_name),
+            7 => crate::runtime::read(map, &mut partial.snapshot_type),
+            8 => crate::runtime::read(map, &mut partial.status),
+            9 => crate::runtime::read(map, &mut partial.storage_size_bytes),
+            _ => crate::runtime::skip_value(map),
         }
-        Ok(Self {
-            created_at,
-            expires_at,
-            frequency_type,
-            id,
-            links,
-            mongod_version,
-            serverless_instance_name,
-            snapshot_type,
-            status,
-            storage_size_bytes,
-        })
+    }
+    fn finish<E: serde::de::Error>(partial: Self::Partial) -> Result<Self, E> {
+        Ok(partial)
     }
 }
 impl ServerlessBackupSnapshot {

@@ -170,12 +170,7 @@ impl GetSharedClusterBackupRequest {
             base_url,
             target,
             &headers,
-            {
-                const ACCEPT: http::HeaderValue = http::HeaderValue::from_static(
-                    "application/json",
-                );
-                Some(ACCEPT)
-            },
+            Some("application/json"),
             body,
         )
     }

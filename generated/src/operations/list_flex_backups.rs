@@ -223,12 +223,7 @@ impl ListFlexBackupsRequest {
             base_url,
             target,
             &headers,
-            {
-                const ACCEPT: http::HeaderValue = http::HeaderValue::from_static(
-                    "application/vnd.atlas.2024-11-13+json",
-                );
-                Some(ACCEPT)
-            },
+            Some("application/vnd.atlas.2024-11-13+json"),
             body,
         )
     }

@@ -257,12 +257,7 @@ impl ListLegacySnapshotsRequest {
             base_url,
             target,
             &headers,
-            {
-                const ACCEPT: http::HeaderValue = http::HeaderValue::from_static(
-                    "application/vnd.atlas.2023-01-01+json",
-                );
-                Some(ACCEPT)
-            },
+            Some("application/vnd.atlas.2023-01-01+json"),
             body,
         )
     }

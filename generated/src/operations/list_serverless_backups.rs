@@ -227,12 +227,7 @@ impl ListServerlessBackupsRequest {
             base_url,
             target,
             &headers,
-            {
-                const ACCEPT: http::HeaderValue = http::HeaderValue::from_static(
-                    "application/json",
-                );
-                Some(ACCEPT)
-            },
+            Some("application/json"),
             body,
         )
     }

@@ -153,12 +153,7 @@ impl ListSharedClusterBackupsRequest {
             base_url,
             target,
             &headers,
-            {
-                const ACCEPT: http::HeaderValue = http::HeaderValue::from_static(
-                    "application/json",
-                );
-                Some(ACCEPT)
-            },
+            Some("application/json"),
             body,
         )
     }

@@ -84,12 +84,7 @@ pub fn operation_module(api: &Api, operation: &Operation) -> TokenStream {
     // A constant: the header value is checked when the crate compiles, not per request
     // (lowering refused media types that are no header value).
     let accept = match &operation.success.media_type {
-        Some(media_type) => quote! {
-            {
-                const ACCEPT: http::HeaderValue = http::HeaderValue::from_static(#media_type);
-                Some(ACCEPT)
-            }
-        },
+        Some(media_type) => quote! { Some(#media_type) },
         None => quote! { None },
     };
     let operation_id = &operation.operation_id;

@@ -118,11 +118,14 @@ fn struct_tokens(
     );
     let docs = spec_docs_with_note(def.docs.as_deref(), &evolution);
     let deprecated = def.deprecated.then(|| quote! { #[deprecated] });
-    let additional = structure.additional.as_ref().map(|values| {
+    let additional_type = structure.additional.as_ref().map(|values| {
         let values = type_tokens(types, values);
+        quote! { std::collections::BTreeMap<String, #values> }
+    });
+    let additional = additional_type.as_ref().map(|additional_type| {
         quote! {
             /// Properties beyond those the spec names, as `additionalProperties` allows.
-            pub additional_properties: std::collections::BTreeMap<String, #values>,
+            pub additional_properties: #additional_type,
         }
     });
     let fields = structure.fields.iter().map(|field| {
@@ -154,7 +157,12 @@ fn struct_tokens(
             }
         })
         .collect();
-    let serde_impls = super::serde_impls::struct_serde_impls(def, structure, &slot_types);
+    let serde_impls = super::serde_impls::struct_serde_impls(
+        def,
+        structure,
+        &slot_types,
+        additional_type.as_ref(),
+    );
     let constructor = (!required.is_empty()).then(|| {
         let params = required.iter().map(|field| {
             let field_name = ident(&field.rust_name);

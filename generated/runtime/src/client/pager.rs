@@ -1,7 +1,7 @@
 //! Every page, and every item of every page, lazily, one page at a time.
 
 use super::{Client, Error, RequestContext};
-use crate::{FieldOf, FromObject, Paginated, skip_value};
+use crate::{FromObject, Paginated, skip_value};
 use futures_util::stream::{self, BoxStream, Stream, StreamExt, TryStreamExt};
 use serde::de::MapAccess;
 use std::collections::HashSet;
@@ -430,21 +430,28 @@ impl<'de> serde::Deserialize<'de> for PageMeta {
 impl FromObject for PageMeta {
     const FIELDS: &'static [&'static str] = &["links", "totalCount", "results"];
     const EXPECTING: &'static str = "a page";
+    type Partial = Self;
 
-    fn from_object<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut meta = PageMeta::default();
-        while let Some(field) = map.next_key_seed(FieldOf::<Self>::SEED)? {
-            match field {
-                Some(0) => meta.links = lenient(&mut map)?,
-                Some(1) => meta.total_count = lenient(&mut map)?,
-                Some(2) => meta.results = map.next_value()?,
-                _ => skip_value(&mut map)?,
-            }
+    fn read_field<'de, A: MapAccess<'de>>(
+        meta: &mut Self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => meta.links = lenient(map)?,
+            1 => meta.total_count = lenient(map)?,
+            2 => meta.results = map.next_value()?,
+            _ => skip_value(map)?,
         }
+        Ok(())
+    }
+
+    fn finish<E: serde::de::Error>(meta: Self) -> Result<Self, E> {
         Ok(meta)
     }
 }
 
+#[derive(Default)]
 struct Link {
     rel: Option<String>,
     href: Option<String>,
@@ -459,17 +466,23 @@ impl<'de> serde::Deserialize<'de> for Link {
 impl FromObject for Link {
     const FIELDS: &'static [&'static str] = &["rel", "href"];
     const EXPECTING: &'static str = "a link";
+    type Partial = Self;
 
-    fn from_object<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let (mut rel, mut href) = (None, None);
-        while let Some(field) = map.next_key_seed(FieldOf::<Self>::SEED)? {
-            match field {
-                Some(0) => rel = lenient(&mut map)?,
-                Some(1) => href = lenient(&mut map)?,
-                _ => skip_value(&mut map)?,
-            }
+    fn read_field<'de, A: MapAccess<'de>>(
+        link: &mut Self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => link.rel = lenient(map)?,
+            1 => link.href = lenient(map)?,
+            _ => skip_value(map)?,
         }
-        Ok(Link { rel, href })
+        Ok(())
+    }
+
+    fn finish<E: serde::de::Error>(link: Self) -> Result<Self, E> {
+        Ok(link)
     }
 }
 
