@@ -95,6 +95,23 @@ fn string_enums_round_trip_through_plain_serde() {
         BackupTenantSnapshotStatus::from(String::from("RUNNING")),
         BackupTenantSnapshotStatus::Running
     );
+    // Owned strings take their own path: `From<String>`, and deserializers such as
+    // `serde_json::Value`'s, which hand over the `String` they hold.
+    assert_eq!(
+        BackupTenantSnapshotStatus::from(String::from("ARCHIVED")),
+        BackupTenantSnapshotStatus::Unknown("ARCHIVED".to_owned())
+    );
+    assert_eq!(
+        serde_json::from_value::<BackupTenantSnapshotStatus>(serde_json::json!("ARCHIVED"))
+            .unwrap(),
+        unknown
+    );
+    assert_eq!(
+        serde_json::from_value::<BackupTenantSnapshotStatus>(serde_json::json!("FAILED"))
+            .unwrap()
+            .as_str(),
+        "FAILED"
+    );
 
     let error = serde_json::from_str::<BackupTenantSnapshotStatus>("42").unwrap_err();
     assert!(

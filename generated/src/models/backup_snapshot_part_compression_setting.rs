@@ -28,15 +28,6 @@ impl BackupSnapshotPartCompressionSetting {
             Self::Unknown(value) => value,
         }
     }
-    /// The known variant for a wire value, if the spec lists it.
-    #[inline]
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "NONE" => Some(Self::None),
-            "GZIP" => Some(Self::Gzip),
-            _ => None,
-        }
-    }
 }
 impl std::fmt::Display for BackupSnapshotPartCompressionSetting {
     #[inline]
@@ -79,18 +70,19 @@ impl std::str::FromStr for BackupSnapshotPartCompressionSetting {
 impl From<&str> for BackupSnapshotPartCompressionSetting {
     #[inline]
     fn from(value: &str) -> Self {
-        match Self::known(value) {
-            Some(known) => known,
-            None => Self::Unknown(value.to_owned()),
+        match value {
+            "NONE" => Self::None,
+            "GZIP" => Self::Gzip,
+            _ => Self::Unknown(value.to_owned()),
         }
     }
 }
 impl From<String> for BackupSnapshotPartCompressionSetting {
     #[inline]
     fn from(value: String) -> Self {
-        match Self::known(&value) {
-            Some(known) => known,
-            None => Self::Unknown(value),
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
         }
     }
 }

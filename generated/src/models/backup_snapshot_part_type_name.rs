@@ -39,17 +39,6 @@ impl BackupSnapshotPartTypeName {
             Self::Unknown(value) => value,
         }
     }
-    /// The known variant for a wire value, if the spec lists it.
-    #[inline]
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "REPLICA_SET" => Some(Self::ReplicaSet),
-            "CONFIG_SERVER" => Some(Self::ConfigServer),
-            "CONFIG_SERVER_REPLICA_SET" => Some(Self::ConfigServerReplicaSet),
-            "CONFIG_SHARD_REPLICA_SET" => Some(Self::ConfigShardReplicaSet),
-            _ => None,
-        }
-    }
 }
 impl std::fmt::Display for BackupSnapshotPartTypeName {
     #[inline]
@@ -97,18 +86,21 @@ impl std::str::FromStr for BackupSnapshotPartTypeName {
 impl From<&str> for BackupSnapshotPartTypeName {
     #[inline]
     fn from(value: &str) -> Self {
-        match Self::known(value) {
-            Some(known) => known,
-            None => Self::Unknown(value.to_owned()),
+        match value {
+            "REPLICA_SET" => Self::ReplicaSet,
+            "CONFIG_SERVER" => Self::ConfigServer,
+            "CONFIG_SERVER_REPLICA_SET" => Self::ConfigServerReplicaSet,
+            "CONFIG_SHARD_REPLICA_SET" => Self::ConfigShardReplicaSet,
+            _ => Self::Unknown(value.to_owned()),
         }
     }
 }
 impl From<String> for BackupSnapshotPartTypeName {
     #[inline]
     fn from(value: String) -> Self {
-        match Self::known(&value) {
-            Some(known) => known,
-            None => Self::Unknown(value),
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
         }
     }
 }

@@ -43,18 +43,6 @@ impl BackupTenantSnapshotStatus {
             Self::Unknown(value) => value,
         }
     }
-    /// The known variant for a wire value, if the spec lists it.
-    #[inline]
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "PENDING" => Some(Self::Pending),
-            "QUEUED" => Some(Self::Queued),
-            "RUNNING" => Some(Self::Running),
-            "FAILED" => Some(Self::Failed),
-            "COMPLETED" => Some(Self::Completed),
-            _ => None,
-        }
-    }
 }
 impl std::fmt::Display for BackupTenantSnapshotStatus {
     #[inline]
@@ -103,18 +91,22 @@ impl std::str::FromStr for BackupTenantSnapshotStatus {
 impl From<&str> for BackupTenantSnapshotStatus {
     #[inline]
     fn from(value: &str) -> Self {
-        match Self::known(value) {
-            Some(known) => known,
-            None => Self::Unknown(value.to_owned()),
+        match value {
+            "PENDING" => Self::Pending,
+            "QUEUED" => Self::Queued,
+            "RUNNING" => Self::Running,
+            "FAILED" => Self::Failed,
+            "COMPLETED" => Self::Completed,
+            _ => Self::Unknown(value.to_owned()),
         }
     }
 }
 impl From<String> for BackupTenantSnapshotStatus {
     #[inline]
     fn from(value: String) -> Self {
-        match Self::known(&value) {
-            Some(known) => known,
-            None => Self::Unknown(value),
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
         }
     }
 }

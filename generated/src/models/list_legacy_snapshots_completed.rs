@@ -29,16 +29,6 @@ impl ListLegacySnapshotsCompleted {
             Self::Unknown(value) => value,
         }
     }
-    /// The known variant for a wire value, if the spec lists it.
-    #[inline]
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "all" => Some(Self::All),
-            "true" => Some(Self::True),
-            "false" => Some(Self::False),
-            _ => None,
-        }
-    }
 }
 impl std::fmt::Display for ListLegacySnapshotsCompleted {
     #[inline]
@@ -81,18 +71,20 @@ impl std::str::FromStr for ListLegacySnapshotsCompleted {
 impl From<&str> for ListLegacySnapshotsCompleted {
     #[inline]
     fn from(value: &str) -> Self {
-        match Self::known(value) {
-            Some(known) => known,
-            None => Self::Unknown(value.to_owned()),
+        match value {
+            "all" => Self::All,
+            "true" => Self::True,
+            "false" => Self::False,
+            _ => Self::Unknown(value.to_owned()),
         }
     }
 }
 impl From<String> for ListLegacySnapshotsCompleted {
     #[inline]
     fn from(value: String) -> Self {
-        match Self::known(&value) {
-            Some(known) => known,
-            None => Self::Unknown(value),
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
         }
     }
 }

@@ -39,17 +39,6 @@ impl ServerlessBackupSnapshotFrequencyType {
             Self::Unknown(value) => value,
         }
     }
-    /// The known variant for a wire value, if the spec lists it.
-    #[inline]
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "hourly" => Some(Self::Hourly),
-            "daily" => Some(Self::Daily),
-            "weekly" => Some(Self::Weekly),
-            "monthly" => Some(Self::Monthly),
-            _ => None,
-        }
-    }
 }
 impl std::fmt::Display for ServerlessBackupSnapshotFrequencyType {
     #[inline]
@@ -92,18 +81,21 @@ impl std::str::FromStr for ServerlessBackupSnapshotFrequencyType {
 impl From<&str> for ServerlessBackupSnapshotFrequencyType {
     #[inline]
     fn from(value: &str) -> Self {
-        match Self::known(value) {
-            Some(known) => known,
-            None => Self::Unknown(value.to_owned()),
+        match value {
+            "hourly" => Self::Hourly,
+            "daily" => Self::Daily,
+            "weekly" => Self::Weekly,
+            "monthly" => Self::Monthly,
+            _ => Self::Unknown(value.to_owned()),
         }
     }
 }
 impl From<String> for ServerlessBackupSnapshotFrequencyType {
     #[inline]
     fn from(value: String) -> Self {
-        match Self::known(&value) {
-            Some(known) => known,
-            None => Self::Unknown(value),
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
         }
     }
 }

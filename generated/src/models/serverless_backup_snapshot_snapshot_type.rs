@@ -28,15 +28,6 @@ impl ServerlessBackupSnapshotSnapshotType {
             Self::Unknown(value) => value,
         }
     }
-    /// The known variant for a wire value, if the spec lists it.
-    #[inline]
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "onDemand" => Some(Self::OnDemand),
-            "scheduled" => Some(Self::Scheduled),
-            _ => None,
-        }
-    }
 }
 impl std::fmt::Display for ServerlessBackupSnapshotSnapshotType {
     #[inline]
@@ -79,18 +70,19 @@ impl std::str::FromStr for ServerlessBackupSnapshotSnapshotType {
 impl From<&str> for ServerlessBackupSnapshotSnapshotType {
     #[inline]
     fn from(value: &str) -> Self {
-        match Self::known(value) {
-            Some(known) => known,
-            None => Self::Unknown(value.to_owned()),
+        match value {
+            "onDemand" => Self::OnDemand,
+            "scheduled" => Self::Scheduled,
+            _ => Self::Unknown(value.to_owned()),
         }
     }
 }
 impl From<String> for ServerlessBackupSnapshotSnapshotType {
     #[inline]
     fn from(value: String) -> Self {
-        match Self::known(&value) {
-            Some(known) => known,
-            None => Self::Unknown(value),
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
         }
     }
 }

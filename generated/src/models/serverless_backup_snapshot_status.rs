@@ -39,17 +39,6 @@ impl ServerlessBackupSnapshotStatus {
             Self::Unknown(value) => value,
         }
     }
-    /// The known variant for a wire value, if the spec lists it.
-    #[inline]
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "queued" => Some(Self::Queued),
-            "inProgress" => Some(Self::InProgress),
-            "completed" => Some(Self::Completed),
-            "failed" => Some(Self::Failed),
-            _ => None,
-        }
-    }
 }
 impl std::fmt::Display for ServerlessBackupSnapshotStatus {
     #[inline]
@@ -92,18 +81,21 @@ impl std::str::FromStr for ServerlessBackupSnapshotStatus {
 impl From<&str> for ServerlessBackupSnapshotStatus {
     #[inline]
     fn from(value: &str) -> Self {
-        match Self::known(value) {
-            Some(known) => known,
-            None => Self::Unknown(value.to_owned()),
+        match value {
+            "queued" => Self::Queued,
+            "inProgress" => Self::InProgress,
+            "completed" => Self::Completed,
+            "failed" => Self::Failed,
+            _ => Self::Unknown(value.to_owned()),
         }
     }
 }
 impl From<String> for ServerlessBackupSnapshotStatus {
     #[inline]
     fn from(value: String) -> Self {
-        match Self::known(&value) {
-            Some(known) => known,
-            None => Self::Unknown(value),
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
         }
     }
 }

@@ -350,14 +350,6 @@ fn enum_tokens(def: &TypeDef, string_enum: &StringEnum) -> TokenStream {
                     Self::#fallback(value) => value,
                 }
             }
-
-            /// The known variant for a wire value, if the spec lists it.
-            fn known(value: &str) -> Option<Self> {
-                match value {
-                    #( #wire_values => Some(Self::#variants), )*
-                    _ => None,
-                }
-            }
         }
 
         impl std::fmt::Display for #name {
@@ -403,19 +395,21 @@ fn enum_tokens(def: &TypeDef, string_enum: &StringEnum) -> TokenStream {
 
         impl From<&str> for #name {
             fn from(value: &str) -> Self {
-                // A `match`, not `unwrap_or_else`: a closure is one more body per enum to check.
-                match Self::known(value) {
-                    Some(known) => known,
-                    None => Self::#fallback(value.to_owned()),
+                match value {
+                    #( #wire_values => Self::#variants, )*
+                    _ => Self::#fallback(value.to_owned()),
                 }
             }
         }
 
         impl From<String> for #name {
             fn from(value: String) -> Self {
-                match Self::known(&value) {
-                    Some(known) => known,
-                    None => Self::#fallback(value),
+                // Through `From<&str>`, so that each enum has one match over its values: an
+                // unknown value is copied once more, and only deserializers that hand over
+                // owned strings (not `serde_json::from_slice`) come this way.
+                match Self::from(value.as_str()) {
+                    Self::#fallback(_) => Self::#fallback(value),
+                    known => known,
                 }
             }
         }
