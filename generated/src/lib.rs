@@ -131,6 +131,8 @@ pub mod operations;
 #[rustfmt::skip]
 mod patterns;
 #[rustfmt::skip]
+mod media_types;
+#[rustfmt::skip]
 mod rules;
 #[rustfmt::skip]
 #[cfg(feature = "client")]

@@ -170,7 +170,7 @@ impl GetSharedClusterBackupRequest {
             base_url,
             target,
             &headers,
-            Some("application/json"),
+            Some(crate::media_types::APPLICATION_JSON),
             body,
         )
     }

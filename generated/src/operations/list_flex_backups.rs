@@ -223,7 +223,7 @@ impl ListFlexBackupsRequest {
             base_url,
             target,
             &headers,
-            Some("application/vnd.atlas.2024-11-13+json"),
+            Some(crate::media_types::APPLICATION_VND_ATLAS_2024_11_13_JSON),
             body,
         )
     }

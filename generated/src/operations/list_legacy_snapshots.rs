@@ -257,7 +257,7 @@ impl ListLegacySnapshotsRequest {
             base_url,
             target,
             &headers,
-            Some("application/vnd.atlas.2023-01-01+json"),
+            Some(crate::media_types::APPLICATION_VND_ATLAS_2023_01_01_JSON),
             body,
         )
     }

@@ -227,7 +227,7 @@ impl ListServerlessBackupsRequest {
             base_url,
             target,
             &headers,
-            Some("application/json"),
+            Some(crate::media_types::APPLICATION_JSON),
             body,
         )
     }

@@ -153,7 +153,7 @@ impl ListSharedClusterBackupsRequest {
             base_url,
             target,
             &headers,
-            Some("application/json"),
+            Some(crate::media_types::APPLICATION_JSON),
             body,
         )
     }

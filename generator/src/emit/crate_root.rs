@@ -283,6 +283,8 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         #[rustfmt::skip]
         mod patterns;
         #[rustfmt::skip]
+        mod media_types;
+        #[rustfmt::skip]
         mod rules;
         #[rustfmt::skip]
         #[cfg(feature = "client")]

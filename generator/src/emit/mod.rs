@@ -8,6 +8,7 @@ mod crate_root;
 pub mod docs;
 mod features;
 mod inline;
+mod media_types;
 mod one_of;
 mod operations;
 mod patterns;
@@ -49,6 +50,7 @@ pub enum FileJob {
     Client,
     Patterns,
     Rules,
+    MediaTypes,
     ModelsIndex,
     OperationsIndex,
     Model(TypeId),
@@ -66,6 +68,7 @@ pub fn jobs(api: &Api) -> Vec<(String, FileJob)> {
         ("src/client.rs".to_owned(), FileJob::Client),
         ("src/patterns.rs".to_owned(), FileJob::Patterns),
         ("src/rules.rs".to_owned(), FileJob::Rules),
+        ("src/media_types.rs".to_owned(), FileJob::MediaTypes),
         ("src/models/mod.rs".to_owned(), FileJob::ModelsIndex),
         ("src/operations/mod.rs".to_owned(), FileJob::OperationsIndex),
     ];
@@ -120,6 +123,7 @@ pub fn render(
         FileJob::Client => client::client_module(),
         FileJob::Patterns => patterns::patterns_module(api),
         FileJob::Rules => rules::rules_module(api),
+        FileJob::MediaTypes => media_types::media_types_module(api),
         FileJob::ModelsIndex => crate_root::models_mod(api),
         FileJob::OperationsIndex => crate_root::operations_mod(api),
         FileJob::Model(id) => {

@@ -84,7 +84,16 @@ pub fn operation_module(api: &Api, operation: &Operation) -> TokenStream {
     // A constant: the header value is checked when the crate compiles, not per request
     // (lowering refused media types that are no header value).
     let accept = match &operation.success.media_type {
-        Some(media_type) => quote! { Some(#media_type) },
+        Some(media_type) => {
+            match super::media_types::accept_constants(api).get(media_type.as_str()) {
+                Some(name) => {
+                    let constant = format_ident!("{}", name);
+                    quote! { Some(crate::media_types::#constant) }
+                }
+                // Every success media type has its constant; this only keeps the code total.
+                None => quote! { Some(http::HeaderValue::from_static(#media_type)) },
+            }
+        }
         None => quote! { None },
     };
     let operation_id = &operation.operation_id;
