@@ -1,8 +1,8 @@
 //! `src/media_types.rs`: each media type that operations ask for in `Accept`, once.
 //!
 //! A `const` `HeaderValue` costs nothing per request, but the compiler evaluates each such
-//! constant: one per operation was 2% of the build of Atlas's whole crate, for the dozen
-//! media types its 450 operations share.
+//! constant: one per operation was 2% of the time rustc's self-profile gives Atlas's whole
+//! crate, for the 13 media types its 454 operations share.
 
 use crate::ir::Api;
 use proc_macro2::TokenStream;
