@@ -27,6 +27,8 @@ pub struct Api {
     pub has_unreferenced_models: bool,
     /// Every distinct set of parameter rules, once, however many operations check it.
     pub parameter_rules: Vec<SharedRules>,
+    /// Every media type an operation asks for in `Accept`, once, sorted by constant name.
+    pub accept_media_types: Vec<AcceptMediaType>,
     /// Unversioned names for models that Atlas versions by date, sorted by name.
     pub version_aliases: Vec<VersionAlias>,
 }
@@ -78,6 +80,15 @@ pub struct SharedRules {
     pub name: String,
     /// The first parameter with these rules.
     pub parameter: Parameter,
+}
+
+/// A media type that operations ask for in `Accept`: `src/media_types.rs` holds its
+/// `HeaderValue` once, however many operations send it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AcceptMediaType {
+    /// The constant's name, e.g. `APPLICATION_VND_ATLAS_2024_11_13_JSON`.
+    pub name: String,
+    pub media_type: String,
 }
 
 /// An unversioned name for the newest of the models that differ only in a date version:
@@ -660,6 +671,8 @@ pub struct SuccessResponse {
     pub statuses: Vec<u16>,
     /// The media type sent in `Accept`, when the success response has a body.
     pub media_type: Option<String>,
+    /// The name of that media type among [`Api::accept_media_types`].
+    pub accept_constant: Option<String>,
     /// The JSON body type; `None` when no 2xx response has a JSON body.
     pub body: Option<TypeRef>,
     /// The success body is not JSON (a gzip download, say): it is returned as bytes.

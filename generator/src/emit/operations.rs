@@ -81,18 +81,12 @@ pub fn operation_module(api: &Api, operation: &Operation) -> TokenStream {
     );
     let headers_mut = (!header_pushes.is_empty()).then(|| quote! { mut });
     let method = format_ident!("{}", operation.method.as_str());
-    // A constant: the header value is checked when the crate compiles, not per request
-    // (lowering refused media types that are no header value).
-    let accept = match &operation.success.media_type {
-        Some(media_type) => {
-            match super::media_types::accept_constants(api).get(media_type.as_str()) {
-                Some(name) => {
-                    let constant = format_ident!("{}", name);
-                    quote! { Some(crate::media_types::#constant) }
-                }
-                // Every success media type has its constant; this only keeps the code total.
-                None => quote! { Some(http::HeaderValue::from_static(#media_type)) },
-            }
+    // A constant of `src/media_types.rs`: the header value is checked when the crate compiles,
+    // not per request (lowering refused media types that are no header value).
+    let accept = match &operation.success.accept_constant {
+        Some(name) => {
+            let constant = format_ident!("{}", name);
+            quote! { Some(crate::media_types::#constant) }
         }
         None => quote! { None },
     };

@@ -22,6 +22,7 @@ impl Lowerer<'_> {
         let mut success = SuccessResponse {
             statuses: Vec::new(),
             media_type: None,
+            accept_constant: None,
             body: None,
             raw: false,
             empty_statuses: Vec::new(),

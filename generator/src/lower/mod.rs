@@ -6,6 +6,7 @@
 mod bodies;
 mod composition;
 pub mod features;
+mod media_types;
 mod normalize;
 mod operations;
 mod parameters;
@@ -46,6 +47,7 @@ pub fn lower(mut document: OpenAPI) -> Result<Api, Vec<Diagnostic>> {
     }
     let has_unreferenced_models = features::gate_models(&mut lowerer.types, &operations);
     let parameter_rules = rules::share_rules(&mut operations);
+    let accept_media_types = media_types::share_media_types(&mut operations);
     let version_aliases = versions::version_aliases(&lowerer.types);
     Ok(Api {
         title: document.info.title.clone(),
@@ -58,6 +60,7 @@ pub fn lower(mut document: OpenAPI) -> Result<Api, Vec<Diagnostic>> {
         tag_features,
         has_unreferenced_models,
         parameter_rules,
+        accept_media_types,
         version_aliases,
     })
 }
