@@ -147,9 +147,11 @@ impl TypeSpace {
                 }
                 // Enum variants of named types are boxed, so a oneOf never makes a cycle
                 // infinite.
-                TypeKind::StringEnum(_) | TypeKind::OneOf(_) | TypeKind::ErrorByStatus(_) => {
-                    Vec::new()
-                }
+                TypeKind::StringEnum(_)
+                | TypeKind::SharedEnum(_)
+                | TypeKind::SharedEnumInstance(_)
+                | TypeKind::OneOf(_)
+                | TypeKind::ErrorByStatus(_) => Vec::new(),
             })
         });
         components[from.0] == components[to.0]
@@ -263,6 +265,13 @@ pub struct TypeDef {
     pub gate: Gate,
 }
 
+impl TypeDef {
+    /// Whether users name the type: a model of the spec, not the crate's plumbing.
+    pub fn is_model(&self) -> bool {
+        !matches!(self.kind, TypeKind::SharedEnum(_))
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum TypeKind {
     Struct(StructType),
@@ -278,6 +287,12 @@ pub enum TypeKind {
     /// The error body of an operation whose error statuses document different schemas:
     /// the status says which one a body is.
     ErrorByStatus(ErrorByStatus),
+    /// The values that several string enums list alike (see `lower::shared_enums`): one
+    /// generic enum, hidden from users, whose parameter is a marker type per enum.
+    SharedEnum(StringEnum),
+    /// A string enum whose values a [`TypeKind::SharedEnum`] holds: the alias of that enum
+    /// with a marker of this one's own, so that it stays a type of its own.
+    SharedEnumInstance(TypeId),
 }
 
 #[derive(Debug, Clone)]
@@ -336,14 +351,14 @@ pub struct Field {
     pub deprecated: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct StringEnum {
     pub variants: Vec<EnumVariant>,
     /// The name of the variant that keeps values the spec does not list.
     pub fallback_variant: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct EnumVariant {
     pub wire_value: String,
     pub rust_name: String,

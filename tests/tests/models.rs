@@ -274,3 +274,35 @@ fn date_time_fields_decode_as_chrono_does() {
     let snapshot: BackupSnapshot = serde_json::from_value(json!({"expires": null})).unwrap();
     assert_eq!(snapshot.expires, None);
 }
+
+#[test]
+fn enums_with_the_same_values_stay_types_of_their_own() {
+    use atlas_snapshots::models::FlexBackupSnapshot20241113Status as FlexStatus;
+    use std::any::TypeId;
+    // The shared-tier and the Flex snapshot's status list the same values and share their
+    // code, but each is its own type: a value added to one later changes nothing for the
+    // other, and code that mixes them up does not compile today either.
+    assert_ne!(
+        TypeId::of::<BackupTenantSnapshotStatus>(),
+        TypeId::of::<FlexStatus>()
+    );
+    assert_eq!(
+        FlexStatus::KNOWN_VALUES,
+        BackupTenantSnapshotStatus::KNOWN_VALUES
+    );
+    let flex: FlexBackupSnapshot20241113 =
+        serde_json::from_value(json!({"status": "COMPLETED"})).unwrap();
+    assert_eq!(flex.status, Some(FlexStatus::Completed));
+    let status = FlexStatus::from("ARCHIVED");
+    assert_eq!(format!("{status:?}"), r#"Unknown("ARCHIVED")"#);
+    assert_eq!(status.clone(), FlexStatus::Unknown("ARCHIVED".into()));
+    assert_eq!(serde_json::to_value(&status).unwrap(), json!("ARCHIVED"));
+    // Errors name the enum of the spec, not the shared one.
+    let error = serde_json::from_value::<FlexStatus>(json!(7))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("expected a FlexBackupSnapshot20241113Status string"),
+        "{error}"
+    );
+}

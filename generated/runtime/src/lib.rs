@@ -74,7 +74,7 @@ pub use response::{
     parse_raw_response,
 };
 #[doc(hidden)]
-pub use string_enum::{debug_string_enum, deserialize_string_enum};
+pub use string_enum::{debug_string_enum, deserialize_shared_string_enum, deserialize_string_enum};
 #[doc(hidden)]
 pub use struct_writer::{StructWriter, count_present};
 #[doc(hidden)]

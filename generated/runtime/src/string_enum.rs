@@ -15,7 +15,21 @@ where
     T: for<'a> From<&'a str> + From<String>,
 {
     deserializer.deserialize_str(StringEnumVisitor {
-        expecting,
+        expecting: Expecting::Text(expecting),
+        target: PhantomData,
+    })
+}
+
+/// [`deserialize_string_enum`] for an enum that several of the spec's enums share, each under
+/// a marker type named after it: an error names the marker's type, the enum the spec meant.
+pub fn deserialize_shared_string_enum<'de, Name, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    Name: ?Sized,
+    D: serde::Deserializer<'de>,
+    T: for<'a> From<&'a str> + From<String>,
+{
+    deserializer.deserialize_str(StringEnumVisitor {
+        expecting: Expecting::TypeName(std::any::type_name::<Name>()),
         target: PhantomData,
     })
 }
@@ -44,8 +58,14 @@ pub fn debug_string_enum(
 }
 
 struct StringEnumVisitor<T> {
-    expecting: &'static str,
+    expecting: Expecting,
     target: PhantomData<T>,
+}
+
+enum Expecting {
+    Text(&'static str),
+    /// A type's path, of which the message shows the last segment.
+    TypeName(&'static str),
 }
 
 impl<T> serde::de::Visitor<'_> for StringEnumVisitor<T>
@@ -55,7 +75,13 @@ where
     type Value = T;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.expecting)
+        match self.expecting {
+            Expecting::Text(text) => f.write_str(text),
+            Expecting::TypeName(path) => {
+                let name = path.rsplit("::").next().unwrap_or(path);
+                write!(f, "a {name} string")
+            }
+        }
     }
 
     fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
@@ -110,6 +136,22 @@ mod tests {
         );
         let error = decode("42").unwrap_err().to_string();
         assert!(error.contains("a Color string"), "{error}");
+    }
+
+    mod name {
+        /// A marker as the generated code writes one per enum that shares its values.
+        pub enum Paint {}
+    }
+
+    #[test]
+    fn a_shared_enum_is_named_after_its_marker_in_errors() {
+        let decode = |json: &str| -> Result<Color, serde_json::Error> {
+            let mut deserializer = serde_json::Deserializer::from_str(json);
+            deserialize_shared_string_enum::<name::Paint, _, _>(&mut deserializer)
+        };
+        assert_eq!(decode("\"RED\"").unwrap(), Color::Red);
+        let error = decode("[]").unwrap_err().to_string();
+        assert!(error.contains("expected a Paint string"), "{error}");
     }
 
     /// The same enum with the generated `Debug`, to compare with the derived one above.

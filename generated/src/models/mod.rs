@@ -216,6 +216,14 @@ mod list_legacy_snapshots_completed;
 #[cfg(feature = "legacy-backup")]
 #[cfg_attr(docsrs, doc(cfg(feature = "legacy-backup")))]
 pub use list_legacy_snapshots_completed::ListLegacySnapshotsCompleted;
+#[cfg(any(feature = "flex-snapshots", feature = "shared-tier-snapshots"))]
+mod one_of_pending_queued_running_and2_more;
+#[cfg(any(feature = "flex-snapshots", feature = "shared-tier-snapshots"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "flex-snapshots", feature = "shared-tier-snapshots")))
+)]
+pub use one_of_pending_queued_running_and2_more::OneOfPendingQueuedRunningAnd2More;
 /// `FlexBackupSnapshot` in the newest version this crate's spec has: [`FlexBackupSnapshot20241113`], of 2024-11-13.
 ///
 /// The alias follows the newest version of the spec the crate is generated from. When a later spec adds a newer version, the alias moves to it, and its fields may differ: for code that names the alias that is a breaking change, which the crate's version then says. Name [`FlexBackupSnapshot20241113`] to stay on this version.

@@ -243,7 +243,7 @@ pub fn docs_section(api: &Api, crate_name: &str, crate_version: &str) -> String 
     let models_under = |feature: &str| {
         api.types
             .iter()
-            .filter(|(_, def)| def.gate.is_opened_by(feature))
+            .filter(|(_, def)| def.is_model() && def.gate.is_opened_by(feature))
             .count()
     };
     // The tag with the most operations, as the one a reader most likely wants.

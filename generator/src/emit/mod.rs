@@ -15,6 +15,7 @@ mod patterns;
 mod readme;
 mod rules;
 mod serde_impls;
+mod string_enums;
 mod types;
 mod versions;
 

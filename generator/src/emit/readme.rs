@@ -161,7 +161,7 @@ fn features_section(api: &Api, options: &Options, out: &mut String) {
             let models = api
                 .types
                 .iter()
-                .filter(|(_, def)| def.gate.is_opened_by(&feature.name))
+                .filter(|(_, def)| def.is_model() && def.gate.is_opened_by(&feature.name))
                 .count();
             rows.push((
                 feature.name.clone(),

@@ -2,9 +2,7 @@
 
 use super::docs::{doc_attrs, doc_attrs_trusted, sanitize_text, spec_docs_with_note};
 use super::ident;
-use crate::ir::{
-    Field, Primitive, StringEnum, StructType, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace,
-};
+use crate::ir::{Field, Primitive, StructType, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -48,7 +46,11 @@ pub fn model_module(types: &TypeSpace, id: TypeId, is_error_body: bool) -> Token
             let accessors = super::accessors::accessors(types, id, def, structure);
             quote! { #tokens #accessors #error_body }
         }
-        TypeKind::StringEnum(string_enum) => enum_tokens(def, string_enum),
+        TypeKind::StringEnum(values) => super::string_enums::enum_tokens(def, values),
+        TypeKind::SharedEnum(values) => super::string_enums::shared_enum_tokens(def, values),
+        TypeKind::SharedEnumInstance(shared) => {
+            super::string_enums::instance_tokens(def, types.get(*shared))
+        }
         TypeKind::OneOf(one_of) => super::one_of::one_of_tokens(types, def, one_of),
         TypeKind::ErrorByStatus(errors) => {
             super::one_of::error_by_status_tokens(types, def, errors)
@@ -283,147 +285,4 @@ pub(super) fn field_is_boxed(types: &TypeSpace, owner: TypeId, field: &Field) ->
         .ty
         .named()
         .is_some_and(|target| types.holds_itself_inline(target, owner))
-}
-
-fn enum_tokens(def: &TypeDef, string_enum: &StringEnum) -> TokenStream {
-    let name = format_ident!("{}", def.rust_name);
-    let evolution = format!(
-        "Atlas adds values over time: a value this crate does not list deserializes into \
-         [`{name}::{fallback}`] and serializes back unchanged.\n\n\
-         To match on it, name the variants you handle and end with a wildcard arm: the enum \
-         is `#[non_exhaustive]`, so a later version of this crate may add a variant for a \
-         value that arrives as `{fallback}` today. Code that needs such a value before then \
-         compares [`{name}::as_str`] rather than matching `{fallback}`, and keeps working \
-         when the variant appears.",
-        name = def.rust_name,
-        fallback = string_enum.fallback_variant
-    );
-    let docs = spec_docs_with_note(def.docs.as_deref(), &evolution);
-    let fallback = format_ident!("{}", string_enum.fallback_variant);
-    let variants: Vec<_> = string_enum
-        .variants
-        .iter()
-        .map(|variant| format_ident!("{}", variant.rust_name))
-        .collect();
-    let wire_values: Vec<&str> = string_enum
-        .variants
-        .iter()
-        .map(|variant| variant.wire_value.as_str())
-        .collect();
-    let variant_docs = string_enum.variants.iter().map(|variant| {
-        let wire = &variant.wire_value;
-        match variant.groups.as_slice() {
-            [] => format!(" `{wire}`"),
-            groups => format!(" `{wire}` ({})", sanitize_text(&groups.join(", "))),
-        }
-    });
-    let expecting = format!("a {} string", def.rust_name);
-    let variant_names = variants.iter().map(ToString::to_string);
-    let fallback_name = fallback.to_string();
-    // `Debug` prints what a derive would, from a table: a derived one is a match over every
-    // variant, and those matches were a twentieth of the whole spec's type checking.
-    // Equality and hashing go through `as_str`: derived ones would be a match over every
-    // variant, per trait, and Atlas's enums run to hundreds of values. Comparing wire values
-    // also makes `Unknown("X")` equal to the variant for "X", which is what it means. No
-    // `Ord`: an order of wire strings means nothing, and the two impls per enum cost the whole
-    // spec's crate 1.5% of its build memory (sort by `as_str` where an order is needed).
-    // Plain serde: the runtime's one visitor decodes every string enum, so a known value never
-    // allocates and an unknown one is kept, without a visitor per enum in the generated code.
-    quote! {
-        #docs
-        #[derive(Clone)]
-        #[non_exhaustive]
-        pub enum #name {
-            #( #[doc = #variant_docs] #variants, )*
-            /// A value the spec did not list when this crate was generated, kept as sent.
-            #fallback(String),
-        }
-
-        impl #name {
-            /// The values the spec lists, in wire form.
-            pub const KNOWN_VALUES: &'static [&'static str] = &[#(#wire_values),*];
-
-            /// The value in wire form.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #( Self::#variants => #wire_values, )*
-                    Self::#fallback(value) => value,
-                }
-            }
-        }
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl std::fmt::Debug for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                const VARIANT_NAMES: &[&str] = &[#(#variant_names),*];
-                crate::runtime::debug_string_enum(
-                    f,
-                    self.as_str(),
-                    Self::KNOWN_VALUES,
-                    VARIANT_NAMES,
-                    #fallback_name,
-                )
-            }
-        }
-
-        impl PartialEq for #name {
-            fn eq(&self, other: &Self) -> bool {
-                self.as_str() == other.as_str()
-            }
-        }
-
-        impl Eq for #name {}
-
-        impl std::hash::Hash for #name {
-            fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-                std::hash::Hash::hash(self.as_str(), state);
-            }
-        }
-
-        impl std::str::FromStr for #name {
-            type Err = std::convert::Infallible;
-
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Ok(Self::from(value))
-            }
-        }
-
-        impl From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #( #wire_values => Self::#variants, )*
-                    _ => Self::#fallback(value.to_owned()),
-                }
-            }
-        }
-
-        impl From<String> for #name {
-            fn from(value: String) -> Self {
-                // Through `From<&str>`, so that each enum has one match over its values: an
-                // unknown value is copied once more, and only deserializers that hand over
-                // owned strings (not `serde_json::from_slice`) come this way.
-                match Self::from(value.as_str()) {
-                    Self::#fallback(_) => Self::#fallback(value),
-                    known => known,
-                }
-            }
-        }
-
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                crate::runtime::deserialize_string_enum(deserializer, #expecting)
-            }
-        }
-    }
 }

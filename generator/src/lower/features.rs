@@ -198,7 +198,8 @@ fn referenced_types(kind: &TypeKind) -> Vec<TypeId> {
                 super::mentioned_types(additional, &mut found);
             }
         }
-        TypeKind::StringEnum(_) => {}
+        TypeKind::StringEnum(_) | TypeKind::SharedEnum(_) => {}
+        TypeKind::SharedEnumInstance(shared) => found.push(*shared),
         TypeKind::OneOf(one_of) => {
             for variant in &one_of.variants {
                 super::mentioned_types(&variant.ty, &mut found);

@@ -12,6 +12,7 @@ mod operations;
 mod parameters;
 mod rules;
 mod schemas;
+mod shared_enums;
 mod versions;
 
 use crate::diagnostics::{Diagnostic, JsonPointer, Sink};
@@ -45,6 +46,7 @@ pub fn lower(mut document: OpenAPI) -> Result<Api, Vec<Diagnostic>> {
         problems.extend(normalization_problems);
         return Err(problems);
     }
+    shared_enums::share_enum_values(&mut lowerer.types);
     let has_unreferenced_models = features::gate_models(&mut lowerer.types, &operations);
     let parameter_rules = rules::share_rules(&mut operations);
     let accept_media_types = media_types::share_media_types(&mut operations);

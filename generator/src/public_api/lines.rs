@@ -12,12 +12,21 @@
 //! identifier no source holds) and the item's own name as `ǂSǂ`. [`super::resolve`] replaces
 //! them once the module tree is built, so that every path reads the way the listing names
 //! the item, however the source spelt it.
+//!
+//! A generic enum whose one parameter users cannot see (in no variant but hidden ones) is
+//! one type per argument, each with the same API; the generated crate fills it
+//! with marker types users cannot name, through aliases (`pub type Provider =
+//! OneOfAwsGcp<name::Provider>`). Its lines are written as a template, without the
+//! parameter and with `ǂSǂ` for the type, which [`super::resolve`] lists once per public
+//! alias and never under the type's own name: users meet the type as those aliases, so a
+//! value added to one of them reads as an added variant, not as an alias that changed, and
+//! the type itself is no promise (code generic over its parameter is not covered).
 
 use super::model::{cfg_predicates, is_doc_hidden, kept_items};
 use super::text::{
     fn_text, inside_braces, named, path_text, strip_body, tokens_text, type_text, unparse,
 };
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use syn::visit_mut::VisitMut;
 
 /// What the subject of a line is written as until it is known.
@@ -35,6 +44,9 @@ pub(super) struct PendingLine {
     /// its owner and module.
     pub(super) cfgs: Vec<String>,
     pub(super) text: String,
+    /// For a type alias of a generic type, the marker of that type's path: listed as the
+    /// type itself when that is a template (see the module docs).
+    pub(super) alias_of: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -71,6 +83,8 @@ pub(super) struct FileLines {
     pub(super) modules: Vec<Vec<String>>,
     pub(super) lines: Vec<PendingLine>,
     pub(super) paths: Vec<PendingPath>,
+    /// The template items, as [`Owner::Item`] numbers them.
+    pub(super) templates: Vec<(usize, usize)>,
 }
 
 /// The lines of every item and impl block of a file whose module path is `module`, its inline
@@ -85,10 +99,14 @@ pub(super) fn file_lines(module: &[String], items: &[syn::Item]) -> FileLines {
 fn module_lines(module: &[String], items: &[syn::Item], out: &mut FileLines) {
     let module_index = out.modules.len();
     out.modules.push(module.to_vec());
+    let templates = templates(items);
+    out.templates
+        .extend(templates.values().map(|(index, _)| (module_index, *index)));
     for (index, item) in kept_items(items).enumerate() {
         let mut writer = Writer {
             module: module_index,
             out: &mut *out,
+            templates: &templates,
         };
         match item {
             syn::Item::Mod(child) => {
@@ -104,9 +122,48 @@ fn module_lines(module: &[String], items: &[syn::Item], out: &mut FileLines) {
     }
 }
 
+/// The module's template items by name: their index and their type parameter.
+type Templates = BTreeMap<String, (usize, String)>;
+
+/// Enums whose one generic parameter is a type that users cannot see: it is in no variant
+/// but hidden ones. Such a parameter only tells types apart, so each alias that fills it is
+/// a type of its own with the same API.
+fn templates(items: &[syn::Item]) -> Templates {
+    kept_items(items)
+        .enumerate()
+        .filter_map(|(index, item)| {
+            let syn::Item::Enum(item) = item else {
+                return None;
+            };
+            let [syn::GenericParam::Type(param)] =
+                item.generics.params.iter().collect::<Vec<_>>()[..]
+            else {
+                return None;
+            };
+            let seen = item
+                .variants
+                .iter()
+                .filter(|variant| !is_doc_hidden(&variant.attrs))
+                .flat_map(|variant| &variant.fields)
+                .any(|field| mentions(quote::ToTokens::to_token_stream(&field.ty), &param.ident));
+            (!seen && item.generics.where_clause.is_none() && param.bounds.is_empty())
+                .then(|| (item.ident.to_string(), (index, param.ident.to_string())))
+        })
+        .collect()
+}
+
+fn mentions(tokens: proc_macro2::TokenStream, ident: &syn::Ident) -> bool {
+    tokens.into_iter().any(|token| match token {
+        proc_macro2::TokenTree::Ident(found) => found == *ident,
+        proc_macro2::TokenTree::Group(group) => mentions(group.stream(), ident),
+        _ => false,
+    })
+}
+
 struct Writer<'a> {
     module: usize,
     out: &'a mut FileLines,
+    templates: &'a Templates,
 }
 
 impl Writer<'_> {
@@ -137,10 +194,22 @@ impl Writer<'_> {
             rank,
             cfgs,
             text,
+            alias_of: None,
         });
     }
 
+    /// The type parameter of the item at `index` if it is a template.
+    fn template_parameter(&self, index: usize) -> Option<&str> {
+        self.templates
+            .values()
+            .find(|(template, _)| *template == index)
+            .map(|(_, parameter)| parameter.as_str())
+    }
+
     fn item(&mut self, item: &syn::Item, index: usize) {
+        let template = self.template_parameter(index).map(str::to_owned);
+        // What a template's derives and header are written with.
+        let no_generics = syn::Generics::default();
         match item {
             syn::Item::Struct(item) => {
                 let mut shape = syn::ItemStruct {
@@ -223,11 +292,18 @@ impl Writer<'_> {
                     brace_token: item.brace_token,
                     variants: Default::default(),
                 };
+                if template.is_some() {
+                    shape.generics = syn::Generics::default();
+                }
+                let non_exhaustive = has_attr(&item.attrs, "non_exhaustive");
                 let mut rewriter = self.rewriter(&[&item.generics]);
                 rewriter.visit_generics_mut(&mut shape.generics);
                 let variants: Vec<String> = item
                     .variants
                     .iter()
+                    // Users can neither build nor need to match a hidden variant of an
+                    // enum they must match with a wildcard.
+                    .filter(|variant| !(non_exhaustive && is_doc_hidden(&variant.attrs)))
                     .map(|variant| variant_text(variant, &mut rewriter))
                     .collect();
                 let header = strip_body(&named(
@@ -235,7 +311,7 @@ impl Writer<'_> {
                     "enum",
                     &item.ident,
                 ));
-                if has_attr(&item.attrs, "non_exhaustive") {
+                if non_exhaustive {
                     self.push(
                         index,
                         0,
@@ -259,7 +335,8 @@ impl Writer<'_> {
                         format!("{header} {{ {} }}", variants.join(", ")),
                     );
                 }
-                self.derives(index, &item.attrs, &item.generics);
+                let generics = template.as_ref().map_or(&item.generics, |_| &no_generics);
+                self.derives(index, &item.attrs, generics);
             }
             syn::Item::Union(item) => {
                 let mut shape = syn::ItemUnion {
@@ -313,8 +390,23 @@ impl Writer<'_> {
                 let mut rewriter = self.rewriter(&[&item.generics]);
                 rewriter.visit_generics_mut(&mut shape.generics);
                 rewriter.visit_type_mut(&mut shape.ty);
+                let alias_of = match &*shape.ty {
+                    syn::Type::Path(path) if item.generics.params.is_empty() => {
+                        leading_marker(&type_text(&syn::Type::Path(path.clone())))
+                    }
+                    _ => None,
+                };
                 let text = named(&unparse(syn::Item::Type(shape)), "type", &item.ident);
-                self.push(index, 0, Vec::new(), text.trim_end_matches(';').to_owned());
+                self.out.lines.push(PendingLine {
+                    owner: Owner::Item {
+                        module: self.module,
+                        index,
+                    },
+                    rank: 0,
+                    cfgs: Vec::new(),
+                    text: text.trim_end_matches(';').to_owned(),
+                    alias_of,
+                });
             }
             syn::Item::TraitAlias(item) => {
                 let mut shape = item.clone();
@@ -465,6 +557,31 @@ impl Writer<'_> {
         }
     }
 
+    /// For an impl of a template of this module for its parameter (`impl<N> Trait for T<N>`),
+    /// the template's index and the impl's name for the parameter.
+    fn template_impl(&self, block: &syn::ItemImpl) -> Option<(usize, String)> {
+        let syn::Type::Path(self_type) = &*block.self_ty else {
+            return None;
+        };
+        let [segment] = self_type.path.segments.iter().collect::<Vec<_>>()[..] else {
+            return None;
+        };
+        let (index, _) = self.templates.get(&segment.ident.to_string())?;
+        let syn::PathArguments::AngleBracketed(arguments) = &segment.arguments else {
+            return None;
+        };
+        let [syn::GenericArgument::Type(syn::Type::Path(argument))] =
+            arguments.args.iter().collect::<Vec<_>>()[..]
+        else {
+            return None;
+        };
+        let parameter = argument.path.get_ident()?.to_string();
+        let is_parameter = block.generics.params.iter().any(
+            |param| matches!(param, syn::GenericParam::Type(param) if param.ident == parameter),
+        );
+        (self_type.qself.is_none() && is_parameter).then_some((*index, parameter))
+    }
+
     fn impl_block(&mut self, block: &syn::ItemImpl) {
         let cfgs = cfg_predicates(&block.attrs);
         // Without its items: method bodies are most of an impl block's tree.
@@ -479,22 +596,41 @@ impl Writer<'_> {
             brace_token: block.brace_token,
             items: Vec::new(),
         };
+        let template = self.template_impl(block);
+        if let Some((_, parameter)) = &template {
+            header.generics.params = std::mem::take(&mut header.generics.params)
+                .into_iter()
+                .filter(|param| {
+                    !matches!(param, syn::GenericParam::Type(param) if param.ident == parameter)
+                })
+                .collect();
+            let subject = syn::Ident::new(SUBJECT, proc_macro2::Span::call_site());
+            header.self_ty = Box::new(syn::parse_quote!(#subject));
+        }
         let mut rewriter = self.rewriter(&[&block.generics]);
         rewriter.visit_generics_mut(&mut header.generics);
-        rewriter.visit_type_mut(&mut header.self_ty);
+        if template.is_none() {
+            rewriter.visit_type_mut(&mut header.self_ty);
+        }
         let self_text = type_text(&header.self_ty);
         let trait_path = header.trait_.as_mut().map(|(_, path, _)| {
             rewriter.mark_trait(path);
             // Marked last, after the paths in its generic arguments.
             rewriter.paths.len() - 1
         });
-        let owner = Owner::Impl {
-            module: self.module,
-            // The self type's own path is the marker it starts with; `Self`, a type parameter
-            // or a reference has none.
-            self_path: leading_marker(&self_text),
-            trait_path,
-            self_text,
+        let owner = match template {
+            Some((index, _)) => Owner::Item {
+                module: self.module,
+                index,
+            },
+            None => Owner::Impl {
+                module: self.module,
+                // The self type's own path is the marker it starts with; `Self`, a type
+                // parameter or a reference has none.
+                self_path: leading_marker(&self_text),
+                trait_path,
+                self_text,
+            },
         };
         if header.trait_.is_some() {
             // Associated types are part of what the impl promises; functions are the trait's.
@@ -519,6 +655,7 @@ impl Writer<'_> {
                 rank: 3,
                 cfgs,
                 text,
+                alias_of: None,
             });
             return;
         }
@@ -552,6 +689,7 @@ impl Writer<'_> {
                 rank: 2,
                 cfgs: member_cfgs,
                 text: format!("{header} {{ {text} }}"),
+                alias_of: None,
             });
         }
     }

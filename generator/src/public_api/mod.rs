@@ -99,8 +99,14 @@ pub fn listing_from_parts(parts: &[&FilePart]) -> Result<String, String> {
     )?;
     let reach = krate.reach();
     let mut lines = resolve::structure_lines(&krate, &reach);
-    for part in parts {
-        lines.extend(resolve::file_lines(&krate, &reach, &part.lines));
+    let paths: Vec<resolve::ResolvedPaths> = parts
+        .iter()
+        .map(|part| resolve::resolve_paths(&krate, &reach, &part.lines))
+        .collect();
+    let files: Vec<_> = parts.iter().map(|part| &part.lines).zip(&paths).collect();
+    let instances = resolve::Instances::new(&krate, &reach, &files);
+    for (file, paths) in files {
+        lines.extend(resolve::file_lines(&krate, &reach, file, paths, &instances));
     }
     lines
         .sort_unstable_by(|a, b| (&a.subject, a.rank, &a.text).cmp(&(&b.subject, b.rank, &b.text)));

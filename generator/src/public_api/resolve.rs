@@ -3,6 +3,7 @@
 
 use super::lines::{FileLines, MARKER, Owner, PendingPath, SUBJECT};
 use super::model::{Crate, Reach, Target, union};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A finished line, with the key it sorts by: the item it is about, then what part of it.
 pub(super) struct Line {
@@ -55,13 +56,75 @@ pub(super) fn structure_lines(krate: &Crate, reach: &Reach) -> Vec<Line> {
     out
 }
 
-/// The finished lines of one file.
-pub(super) fn file_lines(krate: &Crate, reach: &Reach, file: &FileLines) -> Vec<Line> {
-    let paths: Vec<(String, Option<Target>)> = file
-        .paths
+/// Each path of a file as the listing writes it, and what it names when that is in the crate.
+pub(super) type ResolvedPaths = Vec<(String, Option<Target>)>;
+
+pub(super) fn resolve_paths(krate: &Crate, reach: &Reach, file: &FileLines) -> ResolvedPaths {
+    file.paths
         .iter()
         .map(|path| resolve_path(krate, reach, &file.modules[path.module], path))
-        .collect();
+        .collect()
+}
+
+/// The templates of the crate (see `lines`) and their public aliases, by the subject and
+/// `cfg`s each is listed under.
+#[derive(Default)]
+pub(super) struct Instances {
+    templates: BTreeSet<Target>,
+    by_template: BTreeMap<Target, Vec<(String, Vec<String>)>>,
+}
+
+impl Instances {
+    pub(super) fn new(
+        krate: &Crate,
+        reach: &Reach,
+        files: &[(&FileLines, &ResolvedPaths)],
+    ) -> Self {
+        let mut templates = BTreeSet::new();
+        for (file, _) in files {
+            for (module, index) in &file.templates {
+                if let Some(module) = krate.module_at(&file.modules[*module]) {
+                    templates.insert(Target::Item(module, *index));
+                }
+            }
+        }
+        let mut by_template: BTreeMap<Target, Vec<(String, Vec<String>)>> = BTreeMap::new();
+        for (file, paths) in files {
+            for line in &file.lines {
+                let (Owner::Item { module, index }, Some(alias_of)) = (&line.owner, line.alias_of)
+                else {
+                    continue;
+                };
+                let Some(template) = paths[alias_of].1.as_ref().filter(|t| templates.contains(t))
+                else {
+                    continue;
+                };
+                let Some(module) = krate.module_at(&file.modules[*module]) else {
+                    continue;
+                };
+                if let Some((path, cfgs)) = reach.canonical(krate, &Target::Item(module, *index)) {
+                    by_template
+                        .entry(template.clone())
+                        .or_default()
+                        .push((crate_path(path), union(cfgs, &line.cfgs)));
+                }
+            }
+        }
+        Self {
+            templates,
+            by_template,
+        }
+    }
+}
+
+/// The finished lines of one file.
+pub(super) fn file_lines(
+    krate: &Crate,
+    reach: &Reach,
+    file: &FileLines,
+    paths: &ResolvedPaths,
+    instances: &Instances,
+) -> Vec<Line> {
     let mut out = Vec::new();
     for line in &file.lines {
         let (subject, cfgs) = match &line.owner {
@@ -69,8 +132,32 @@ pub(super) fn file_lines(krate: &Crate, reach: &Reach, file: &FileLines) -> Vec<
                 let Some(module) = krate.module_at(&file.modules[*module]) else {
                     continue;
                 };
-                let Some((path, cfgs)) = reach.canonical(krate, &Target::Item(module, *index))
-                else {
+                let target = Target::Item(module, *index);
+                let aliased = line
+                    .alias_of
+                    .and_then(|marker| paths[marker].1.as_ref())
+                    .is_some_and(|aliased| instances.templates.contains(aliased));
+                if aliased {
+                    // Listed as the template's lines, under the alias's name.
+                    continue;
+                }
+                let own = reach
+                    .canonical(krate, &target)
+                    .filter(|_| !instances.templates.contains(&target));
+                let Some((path, cfgs)) = own else {
+                    for (subject, alias_cfgs) in
+                        instances.by_template.get(&target).into_iter().flatten()
+                    {
+                        out.push(Line {
+                            text: format!(
+                                "{}{}",
+                                cfg_prefix(&union(alias_cfgs, &line.cfgs)),
+                                substitute(&line.text, subject, paths)
+                            ),
+                            subject: subject.clone(),
+                            rank: line.rank,
+                        });
+                    }
                     continue;
                 };
                 (crate_path(path), union(cfgs, &line.cfgs))
@@ -99,7 +186,7 @@ pub(super) fn file_lines(krate: &Crate, reach: &Reach, file: &FileLines) -> Vec<
                     continue;
                 };
                 // `impl From<Private> for String` is no use to anyone who cannot name `Private`.
-                if mentions_private_item(&line.text, krate, reach, &paths) {
+                if mentions_private_item(&line.text, krate, reach, paths) {
                     continue;
                 }
                 let module_cfgs = union(&krate.modules[module].cfgs, &line.cfgs);
@@ -108,7 +195,7 @@ pub(super) fn file_lines(krate: &Crate, reach: &Reach, file: &FileLines) -> Vec<
                     // Inherent impls are only ever on the crate's own types.
                     (None, _, None) => continue,
                     (None, Some((subject, _)), Some(_)) => (subject, module_cfgs),
-                    (None, None, Some(_)) => (substitute(self_text, "", &paths), module_cfgs),
+                    (None, None, Some(_)) => (substitute(self_text, "", paths), module_cfgs),
                 }
             }
         };
@@ -116,7 +203,7 @@ pub(super) fn file_lines(krate: &Crate, reach: &Reach, file: &FileLines) -> Vec<
             text: format!(
                 "{}{}",
                 cfg_prefix(&cfgs),
-                substitute(&line.text, &subject, &paths)
+                substitute(&line.text, &subject, paths)
             ),
             subject,
             rank: line.rank,

@@ -200,3 +200,56 @@ fn changes_are_classified_by_their_lines() {
     let cfg = ApiChange::between("", "#[cfg(x)] pub fn crate::d()\n");
     assert_eq!(cfg.kind(), ChangeKind::Additive);
 }
+
+#[test]
+fn an_enum_told_apart_by_a_hidden_parameter_is_listed_as_each_alias() {
+    let lines = crate_listing(&[
+        ("src/lib.rs", "pub mod models;"),
+        (
+            "src/models/mod.rs",
+            "mod shared; pub use shared::Shared;\n\
+             mod cloud; pub use cloud::Cloud;\n\
+             #[cfg(feature = \"peering\")] mod peer; #[cfg(feature = \"peering\")] pub use peer::Peer;\n\
+             pub type Open<T> = Shared<T>;",
+        ),
+        (
+            "src/models/shared.rs",
+            "#[non_exhaustive]\n\
+             pub enum Shared<N> { Aws, Unknown(String), #[doc(hidden)] __Marker(std::convert::Infallible, std::marker::PhantomData<fn() -> N>) }\n\
+             impl<N> Shared<N> { pub fn as_str(&self) -> &str { todo!() } }\n\
+             impl<'de, N> serde::Deserialize<'de> for Shared<N> { }\n\
+             impl<N> Clone for Shared<N> { fn clone(&self) -> Self { todo!() } }",
+        ),
+        (
+            "src/models/cloud.rs",
+            "pub type Cloud = crate::models::Shared<name::Cloud>;\n\
+             pub mod name { pub enum Cloud {} }",
+        ),
+        (
+            "src/models/peer.rs",
+            "pub type Peer = super::Shared<name::Peer>;\n\
+             pub mod name { pub enum Peer {} }",
+        ),
+    ]);
+    // Each alias reads as an enum of its own; the shared enum has no lines of its own, and an
+    // alias that keeps the parameter is no instance (it would be listed as it is written).
+    assert_eq!(
+        lines,
+        [
+            "pub mod crate::models",
+            "#[non_exhaustive] pub enum crate::models::Cloud { .. }",
+            "variant crate::models::Cloud::Aws",
+            "variant crate::models::Cloud::Unknown(String)",
+            "impl crate::models::Cloud { pub fn as_str(&self) -> &str }",
+            "impl std::clone::Clone for crate::models::Cloud",
+            "impl<'de> serde::Deserialize<'de> for crate::models::Cloud",
+            "pub type crate::models::Open<T> = crate::models::Shared<T>",
+            "#[cfg(feature = \"peering\")] #[non_exhaustive] pub enum crate::models::Peer { .. }",
+            "#[cfg(feature = \"peering\")] variant crate::models::Peer::Aws",
+            "#[cfg(feature = \"peering\")] variant crate::models::Peer::Unknown(String)",
+            "#[cfg(feature = \"peering\")] impl crate::models::Peer { pub fn as_str(&self) -> &str }",
+            "#[cfg(feature = \"peering\")] impl std::clone::Clone for crate::models::Peer",
+            "#[cfg(feature = \"peering\")] impl<'de> serde::Deserialize<'de> for crate::models::Peer",
+        ]
+    );
+}
