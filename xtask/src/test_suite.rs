@@ -85,6 +85,7 @@ pub fn run(root: &std::path::Path) -> Result<String, String> {
     // built on their own, against the newest compatible dependencies); it needs the crates.io
     // index. The runtime crate is packaged first and stands in for its unpublished release.
     // Uncommitted changes are packaged as they are, which cargo only does when told.
+    forget_unpacked_runtime()?;
     let mut publish = vec!["publish", "--dry-run"];
     for package in PUBLISHED_CRATES {
         publish.extend(["--package", package]);
@@ -100,6 +101,45 @@ pub fn run(root: &std::path::Path) -> Result<String, String> {
         &[],
     )?;
     Ok("the whole test suite passed.\n".to_owned())
+}
+
+/// Removes what earlier dry runs unpacked of the runtime's package at its current version.
+///
+/// `cargo publish --dry-run` of several crates serves the runtime to the generated crate from
+/// a registry in `target/`, and unpacks it under `$CARGO_HOME/registry/src/` as a published
+/// crate, which it never unpacks again: once the runtime changed without a new version, the
+/// generated crate was built against the copy of an earlier run and failed for no reason in
+/// the code. The runtime is not on crates.io, so any such folder is one of those copies (and
+/// were it ever published, cargo would unpack it again from its download cache).
+fn forget_unpacked_runtime() -> Result<(), String> {
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME").map(|home| std::path::Path::new(&home).join(".cargo"))
+        });
+    match cargo_home {
+        Some(cargo_home) => forget_unpacked_runtime_in(&cargo_home),
+        None => Ok(()),
+    }
+}
+
+fn forget_unpacked_runtime_in(cargo_home: &std::path::Path) -> Result<(), String> {
+    let unpacked = format!("atlas-codegen-runtime-{}", atlas_codegen::RUNTIME_VERSION);
+    let Ok(registries) = std::fs::read_dir(cargo_home.join("registry").join("src")) else {
+        return Ok(());
+    };
+    for registry in registries.flatten() {
+        let copy = registry.path().join(&unpacked);
+        if copy.is_dir() {
+            std::fs::remove_dir_all(&copy).map_err(|error| {
+                format!(
+                    "cannot remove {}, an earlier dry run's copy of the runtime: {error}\n",
+                    copy.display()
+                )
+            })?;
+        }
+    }
+    Ok(())
 }
 
 /// The crates `cargo xtask test` checks with `cargo publish --dry-run`, in the order they
@@ -142,4 +182,32 @@ fn is_dirty(root: &std::path::Path) -> bool {
         .current_dir(root)
         .output()
         .is_ok_and(|output| output.status.success() && !output.stdout.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_runtime_at_its_current_version_is_forgotten() {
+        let home = tempfile::tempdir().unwrap();
+        let registry = home.path().join("registry/src/tmp-registry-1a2b");
+        let current = registry.join(format!(
+            "atlas-codegen-runtime-{}",
+            atlas_codegen::RUNTIME_VERSION
+        ));
+        let older = registry.join("atlas-codegen-runtime-0.0.1");
+        let other = home
+            .path()
+            .join("registry/src/index.crates.io-3c4d/serde-1.0.0");
+        for folder in [&current, &older, &other] {
+            std::fs::create_dir_all(folder.join("src")).unwrap();
+            std::fs::write(folder.join("src/lib.rs"), "").unwrap();
+        }
+        forget_unpacked_runtime_in(home.path()).unwrap();
+        assert!(!current.exists());
+        assert!(older.exists() && other.exists());
+        // A machine that never unpacked a crate has nothing to forget.
+        forget_unpacked_runtime_in(&home.path().join("nowhere")).unwrap();
+    }
 }
