@@ -8,7 +8,7 @@
 //! # Layout
 //!
 //! - [`operations`]: one request builder per operation. Required path parameters go to `new`, optional query parameters are chainable setters. `build_request` checks every parameter against the spec's rules and returns an [`http::Request`] for any HTTP stack; `parse_response` turns the [`http::Response`] into the typed body or a [`runtime::ResponseError`].
-//! - [`models`]: the request and response types. Structs are `#[non_exhaustive]` and string enums keep values they do not know, so new fields and values in Atlas do not break code that compiles today.
+//! - [`models`]: the request and response types. Structs are `#[non_exhaustive]` and string enums keep values they do not know, so new fields and values in Atlas do not break code that compiles today. String enums that list the same values share their code: each is an alias of a generic `OneOf...` enum with a marker type of its own, so each is still a type of its own. Name the alias, as the spec does.
 //! - [`runtime`]: the hand-written code every operation shares, the crate `atlas-codegen-runtime`.
 //!
 //! # Authentication

@@ -5,7 +5,7 @@ use super::features;
 use crate::Options;
 use crate::config::Publish;
 use crate::ir::{
-    Api, Gate, Method, Operation, ParameterType, PatternEngine, SecurityScheme, TypeRef,
+    Api, Gate, Method, Operation, ParameterType, PatternEngine, SecurityScheme, TypeKind, TypeRef,
 };
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -179,7 +179,21 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
          [`runtime::ResponseError`].\n\
          - [`models`]: the request and response types. Structs are `#[non_exhaustive]` and \
          string enums keep values they do not know, so new fields and values in Atlas do not \
-         break code that compiles today.\n\
+         break code that compiles today.",
+    );
+    if api
+        .types
+        .iter()
+        .any(|(_, def)| matches!(def.kind, TypeKind::SharedEnum(_)))
+    {
+        text.push_str(
+            " String enums that list the same values share their code: each is an alias of \
+             a generic `OneOf...` enum with a marker type of its own, so each is still a type \
+             of its own. Name the alias, as the spec does.",
+        );
+    }
+    text.push_str(
+        "\n\
          - [`runtime`]: the hand-written code every operation shares, the crate \
          `atlas-codegen-runtime`.\n\n",
     );
