@@ -8,7 +8,7 @@
 //! # Layout
 //!
 //! - [`operations`]: one request builder per operation. Required path parameters go to `new`, optional query parameters are chainable setters. `build_request` checks every parameter against the spec's rules and returns an [`http::Request`] for any HTTP stack; `parse_response` turns the [`http::Response`] into the typed body or a [`runtime::ResponseError`].
-//! - [`models`]: the request and response types. Structs are `#[non_exhaustive]` and string enums keep values they do not know, so new fields and values in Atlas do not break code that compiles today. String enums that list the same values share their code: each is an alias of a generic `OneOf...` enum with a marker type of its own, so each is still a type of its own. Name the alias, as the spec does.
+//! - [`models`]: the request and response types. Structs are `#[non_exhaustive]` and string enums keep values they do not know, so new fields and values in Atlas do not break code that compiles today. Each string enum is an alias of a generic `OneOf...` enum with a marker type of its own: enums that list the same values share its code, and each is still a type of its own. Name the alias, as the spec does.
 //! - [`runtime`]: the hand-written code every operation shares, the crate `atlas-codegen-runtime`.
 //!
 //! # Authentication
@@ -99,7 +99,7 @@
 //!
 //! ```toml
 //! [dependencies]
-//! atlas-snapshots = { version = "0.3.0", default-features = false, features = ["client", "flex-snapshots"] }
+//! atlas-snapshots = { version = "0.4.0", default-features = false, features = ["client", "flex-snapshots"] }
 //! ```
 //!
 //! The last column counts the models a feature compiles beside those that always compile.

@@ -48,6 +48,12 @@ fn each_model_compiles_under_exactly_the_tags_that_reach_it() {
         ("ListBedsSeason", "plant-beds"),
         // Held by beds, schedules and watering events: three tags share it.
         ("Moisture", "client-operations|plant-beds|watering"),
+        // The generic enums of `SoilKind`'s and `ListBedsSeason`'s values, under their gates.
+        (
+            "OneOfLoamClaySand",
+            "client-operations|plant-beds|unreferenced-models",
+        ),
+        ("OneOfSpringSummer", "plant-beds"),
         ("PaginatedBeds", "plant-beds"),
         ("Pong", "always"),
         ("Schedule", "watering"),

@@ -216,6 +216,11 @@ mod list_legacy_snapshots_completed;
 #[cfg(feature = "legacy-backup")]
 #[cfg_attr(docsrs, doc(cfg(feature = "legacy-backup")))]
 pub use list_legacy_snapshots_completed::ListLegacySnapshotsCompleted;
+#[cfg(feature = "legacy-backup")]
+mod one_of_none_gzip;
+#[cfg(feature = "legacy-backup")]
+#[cfg_attr(docsrs, doc(cfg(feature = "legacy-backup")))]
+pub use one_of_none_gzip::OneOfNoneGzip;
 #[cfg(any(feature = "flex-snapshots", feature = "shared-tier-snapshots"))]
 mod one_of_pending_queued_running_and2_more;
 #[cfg(any(feature = "flex-snapshots", feature = "shared-tier-snapshots"))]
@@ -224,6 +229,31 @@ mod one_of_pending_queued_running_and2_more;
     doc(cfg(any(feature = "flex-snapshots", feature = "shared-tier-snapshots")))
 )]
 pub use one_of_pending_queued_running_and2_more::OneOfPendingQueuedRunningAnd2More;
+#[cfg(feature = "legacy-backup")]
+mod one_of_replica_set_config_server_config_server_replica_set_and1_more;
+#[cfg(feature = "legacy-backup")]
+#[cfg_attr(docsrs, doc(cfg(feature = "legacy-backup")))]
+pub use one_of_replica_set_config_server_config_server_replica_set_and1_more::OneOfReplicaSetConfigServerConfigServerReplicaSetAnd1More;
+#[cfg(feature = "legacy-backup")]
+mod one_of_all_true_false;
+#[cfg(feature = "legacy-backup")]
+#[cfg_attr(docsrs, doc(cfg(feature = "legacy-backup")))]
+pub use one_of_all_true_false::OneOfAllTrueFalse;
+#[cfg(feature = "cloud-backups")]
+mod one_of_hourly_daily_weekly_and1_more;
+#[cfg(feature = "cloud-backups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cloud-backups")))]
+pub use one_of_hourly_daily_weekly_and1_more::OneOfHourlyDailyWeeklyAnd1More;
+#[cfg(feature = "cloud-backups")]
+mod one_of_on_demand_scheduled;
+#[cfg(feature = "cloud-backups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cloud-backups")))]
+pub use one_of_on_demand_scheduled::OneOfOnDemandScheduled;
+#[cfg(feature = "cloud-backups")]
+mod one_of_queued_in_progress_completed_and1_more;
+#[cfg(feature = "cloud-backups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cloud-backups")))]
+pub use one_of_queued_in_progress_completed_and1_more::OneOfQueuedInProgressCompletedAnd1More;
 /// `FlexBackupSnapshot` in the newest version this crate's spec has: [`FlexBackupSnapshot20241113`], of 2024-11-13.
 ///
 /// The alias follows the newest version of the spec the crate is generated from. When a later spec adds a newer version, the alias moves to it, and its fields may differ: for code that names the alias that is a breaking change, which the crate's version then says. Name [`FlexBackupSnapshot20241113`] to stay on this version.

@@ -6,111 +6,11 @@
 /// Atlas adds values over time: a value this crate does not list deserializes into [`ServerlessBackupSnapshotFrequencyType::Unknown`] and serializes back unchanged.
 ///
 /// To match on it, name the variants you handle and end with a wildcard arm: the enum is `#[non_exhaustive]`, so a later version of this crate may add a variant for a value that arrives as `Unknown` today. Code that needs such a value before then compares [`ServerlessBackupSnapshotFrequencyType::as_str`] rather than matching `Unknown`, and keeps working when the variant appears.
-#[derive(Clone)]
-#[non_exhaustive]
-pub enum ServerlessBackupSnapshotFrequencyType {
-    /// `hourly`
-    Hourly,
-    /// `daily`
-    Daily,
-    /// `weekly`
-    Weekly,
-    /// `monthly`
-    Monthly,
-    /// A value the spec did not list when this crate was generated, kept as sent.
-    Unknown(String),
-}
-impl ServerlessBackupSnapshotFrequencyType {
-    /// The values the spec lists, in wire form.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "hourly",
-        "daily",
-        "weekly",
-        "monthly",
-    ];
-    /// The value in wire form.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hourly => "hourly",
-            Self::Daily => "daily",
-            Self::Weekly => "weekly",
-            Self::Monthly => "monthly",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for ServerlessBackupSnapshotFrequencyType {
-    #[inline]
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::fmt::Debug for ServerlessBackupSnapshotFrequencyType {
-    #[inline]
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        const VARIANT_NAMES: &[&str] = &["Hourly", "Daily", "Weekly", "Monthly"];
-        crate::runtime::debug_string_enum(
-            f,
-            self.as_str(),
-            Self::KNOWN_VALUES,
-            VARIANT_NAMES,
-            "Unknown",
-        )
-    }
-}
-impl PartialEq for ServerlessBackupSnapshotFrequencyType {
-    #[inline]
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for ServerlessBackupSnapshotFrequencyType {}
-impl std::hash::Hash for ServerlessBackupSnapshotFrequencyType {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl std::str::FromStr for ServerlessBackupSnapshotFrequencyType {
-    type Err = std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl From<&str> for ServerlessBackupSnapshotFrequencyType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "hourly" => Self::Hourly,
-            "daily" => Self::Daily,
-            "weekly" => Self::Weekly,
-            "monthly" => Self::Monthly,
-            _ => Self::Unknown(value.to_owned()),
-        }
-    }
-}
-impl From<String> for ServerlessBackupSnapshotFrequencyType {
-    #[inline]
-    fn from(value: String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl serde::Serialize for ServerlessBackupSnapshotFrequencyType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServerlessBackupSnapshotFrequencyType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_string_enum(
-            deserializer,
-            "a ServerlessBackupSnapshotFrequencyType string",
-        )
-    }
+pub type ServerlessBackupSnapshotFrequencyType = crate::models::OneOfHourlyDailyWeeklyAnd1More<
+    name::ServerlessBackupSnapshotFrequencyType,
+>;
+/// Marker types, which users never name.
+pub mod name {
+    /// What makes `ServerlessBackupSnapshotFrequencyType` a type of its own, and names it in decoding errors.
+    pub enum ServerlessBackupSnapshotFrequencyType {}
 }

@@ -6,98 +6,11 @@
 /// Atlas adds values over time: a value this crate does not list deserializes into [`ServerlessBackupSnapshotSnapshotType::Unknown`] and serializes back unchanged.
 ///
 /// To match on it, name the variants you handle and end with a wildcard arm: the enum is `#[non_exhaustive]`, so a later version of this crate may add a variant for a value that arrives as `Unknown` today. Code that needs such a value before then compares [`ServerlessBackupSnapshotSnapshotType::as_str`] rather than matching `Unknown`, and keeps working when the variant appears.
-#[derive(Clone)]
-#[non_exhaustive]
-pub enum ServerlessBackupSnapshotSnapshotType {
-    /// `onDemand`
-    OnDemand,
-    /// `scheduled`
-    Scheduled,
-    /// A value the spec did not list when this crate was generated, kept as sent.
-    Unknown(String),
-}
-impl ServerlessBackupSnapshotSnapshotType {
-    /// The values the spec lists, in wire form.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["onDemand", "scheduled"];
-    /// The value in wire form.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OnDemand => "onDemand",
-            Self::Scheduled => "scheduled",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for ServerlessBackupSnapshotSnapshotType {
-    #[inline]
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::fmt::Debug for ServerlessBackupSnapshotSnapshotType {
-    #[inline]
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        const VARIANT_NAMES: &[&str] = &["OnDemand", "Scheduled"];
-        crate::runtime::debug_string_enum(
-            f,
-            self.as_str(),
-            Self::KNOWN_VALUES,
-            VARIANT_NAMES,
-            "Unknown",
-        )
-    }
-}
-impl PartialEq for ServerlessBackupSnapshotSnapshotType {
-    #[inline]
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for ServerlessBackupSnapshotSnapshotType {}
-impl std::hash::Hash for ServerlessBackupSnapshotSnapshotType {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl std::str::FromStr for ServerlessBackupSnapshotSnapshotType {
-    type Err = std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl From<&str> for ServerlessBackupSnapshotSnapshotType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "onDemand" => Self::OnDemand,
-            "scheduled" => Self::Scheduled,
-            _ => Self::Unknown(value.to_owned()),
-        }
-    }
-}
-impl From<String> for ServerlessBackupSnapshotSnapshotType {
-    #[inline]
-    fn from(value: String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl serde::Serialize for ServerlessBackupSnapshotSnapshotType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServerlessBackupSnapshotSnapshotType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_string_enum(
-            deserializer,
-            "a ServerlessBackupSnapshotSnapshotType string",
-        )
-    }
+pub type ServerlessBackupSnapshotSnapshotType = crate::models::OneOfOnDemandScheduled<
+    name::ServerlessBackupSnapshotSnapshotType,
+>;
+/// Marker types, which users never name.
+pub mod name {
+    /// What makes `ServerlessBackupSnapshotSnapshotType` a type of its own, and names it in decoding errors.
+    pub enum ServerlessBackupSnapshotSnapshotType {}
 }

@@ -6,111 +6,11 @@
 /// Atlas adds values over time: a value this crate does not list deserializes into [`ServerlessBackupSnapshotStatus::Unknown`] and serializes back unchanged.
 ///
 /// To match on it, name the variants you handle and end with a wildcard arm: the enum is `#[non_exhaustive]`, so a later version of this crate may add a variant for a value that arrives as `Unknown` today. Code that needs such a value before then compares [`ServerlessBackupSnapshotStatus::as_str`] rather than matching `Unknown`, and keeps working when the variant appears.
-#[derive(Clone)]
-#[non_exhaustive]
-pub enum ServerlessBackupSnapshotStatus {
-    /// `queued`
-    Queued,
-    /// `inProgress`
-    InProgress,
-    /// `completed`
-    Completed,
-    /// `failed`
-    Failed,
-    /// A value the spec did not list when this crate was generated, kept as sent.
-    Unknown(String),
-}
-impl ServerlessBackupSnapshotStatus {
-    /// The values the spec lists, in wire form.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "queued",
-        "inProgress",
-        "completed",
-        "failed",
-    ];
-    /// The value in wire form.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Queued => "queued",
-            Self::InProgress => "inProgress",
-            Self::Completed => "completed",
-            Self::Failed => "failed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for ServerlessBackupSnapshotStatus {
-    #[inline]
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::fmt::Debug for ServerlessBackupSnapshotStatus {
-    #[inline]
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        const VARIANT_NAMES: &[&str] = &["Queued", "InProgress", "Completed", "Failed"];
-        crate::runtime::debug_string_enum(
-            f,
-            self.as_str(),
-            Self::KNOWN_VALUES,
-            VARIANT_NAMES,
-            "Unknown",
-        )
-    }
-}
-impl PartialEq for ServerlessBackupSnapshotStatus {
-    #[inline]
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for ServerlessBackupSnapshotStatus {}
-impl std::hash::Hash for ServerlessBackupSnapshotStatus {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        std::hash::Hash::hash(self.as_str(), state);
-    }
-}
-impl std::str::FromStr for ServerlessBackupSnapshotStatus {
-    type Err = std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl From<&str> for ServerlessBackupSnapshotStatus {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "queued" => Self::Queued,
-            "inProgress" => Self::InProgress,
-            "completed" => Self::Completed,
-            "failed" => Self::Failed,
-            _ => Self::Unknown(value.to_owned()),
-        }
-    }
-}
-impl From<String> for ServerlessBackupSnapshotStatus {
-    #[inline]
-    fn from(value: String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl serde::Serialize for ServerlessBackupSnapshotStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServerlessBackupSnapshotStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_string_enum(
-            deserializer,
-            "a ServerlessBackupSnapshotStatus string",
-        )
-    }
+pub type ServerlessBackupSnapshotStatus = crate::models::OneOfQueuedInProgressCompletedAnd1More<
+    name::ServerlessBackupSnapshotStatus,
+>;
+/// Marker types, which users never name.
+pub mod name {
+    /// What makes `ServerlessBackupSnapshotStatus` a type of its own, and names it in decoding errors.
+    pub enum ServerlessBackupSnapshotStatus {}
 }

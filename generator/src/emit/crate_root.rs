@@ -187,8 +187,8 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         .any(|(_, def)| matches!(def.kind, TypeKind::SharedEnum(_)))
     {
         text.push_str(
-            " String enums that list the same values share their code: each is an alias of \
-             a generic `OneOf...` enum with a marker type of its own, so each is still a type \
+            " Each string enum is an alias of a generic `OneOf...` enum with a marker type of \
+             its own: enums that list the same values share its code, and each is still a type \
              of its own. Name the alias, as the spec does.",
         );
     }

@@ -193,7 +193,8 @@ pub fn manifest_entries(api: &Api) -> String {
             .types
             .iter()
             .filter(|(_, def)| {
-                def.gate == Gate::AnyOf(vec![UNREFERENCED_MODELS_FEATURE.to_owned()])
+                def.is_model()
+                    && def.gate == Gate::AnyOf(vec![UNREFERENCED_MODELS_FEATURE.to_owned()])
             })
             .count();
         text.push_str(&toml_comment(&format!(
@@ -297,7 +298,7 @@ pub fn docs_section(api: &Api, crate_name: &str, crate_version: &str) -> String 
     let always_models = api
         .types
         .iter()
-        .filter(|(_, def)| def.gate == Gate::Always)
+        .filter(|(_, def)| def.is_model() && def.gate == Gate::Always)
         .count();
     if !always.is_empty() {
         text.push_str(&format!(

@@ -1,8 +1,8 @@
 //! String enums: a value Atlas does not list yet is kept, not refused.
 //!
-//! An enum of the spec is written in full when its values are its own, and as an alias of a
-//! generic enum with a marker type of its own when other enums list the same values (see
-//! `lower::shared_enums`): the generic enum holds the variants and impls once for all of them.
+//! Each enum of the spec is an alias of a generic enum with a marker type of its own (see
+//! `lower::shared_enums`): the generic enum holds the variants and impls once for every enum
+//! that lists its values, and the marker keeps each a type of its own.
 
 use super::docs::{doc_attrs_trusted, sanitize_text, spec_docs_with_note};
 use crate::ir::{StringEnum, TypeDef};
@@ -14,29 +14,13 @@ const MARKER_PARAMETER: &str = "Name";
 /// The module, beside each alias of a shared enum, that holds the alias's marker type.
 const MARKER_MODULE: &str = "name";
 
-/// An enum whose values are its own.
-pub fn enum_tokens(def: &TypeDef, values: &StringEnum) -> TokenStream {
-    let docs = spec_docs_with_note(def.docs.as_deref(), &evolution_note(def, values));
-    let name = format_ident!("{}", def.rust_name);
-    let expecting = format!("a {} string", def.rust_name);
-    let deserialize = quote! {
-        crate::runtime::deserialize_string_enum(deserializer, #expecting)
-    };
-    let body = EnumBody {
-        name: &name,
-        values,
-        marker: None,
-    };
-    body.tokens(docs, deserialize)
-}
-
-/// The generic enum that holds the values several enums of the spec list alike.
+/// The generic enum that holds the values of the spec's enums that list exactly these.
 pub fn shared_enum_tokens(def: &TypeDef, values: &StringEnum) -> TokenStream {
     let marker = format_ident!("{MARKER_PARAMETER}");
     let docs = doc_attrs_trusted(
-        "The values that several of the spec's enums list alike, as one enum whose parameter \
-         tells them apart: each of them is an alias of it with a marker type of its own, \
-         and so a type of its own. Their docs say what the values mean.\n\n\
+        "The values of the spec's enums that list exactly these, as one enum whose parameter \
+         tells them apart: each of those enums is an alias of it with a marker type of its \
+         own, and so a type of its own. Their docs say what the values mean.\n\n\
          Name those aliases rather than this enum: which enums share it follows the spec, so \
          a later version of this crate may split, rename or drop it (an enum that gains a \
          value moves to another), and code that names it is not covered by the crate's \
@@ -49,7 +33,7 @@ pub fn shared_enum_tokens(def: &TypeDef, values: &StringEnum) -> TokenStream {
     let body = EnumBody {
         name: &name,
         values,
-        marker: Some(&marker),
+        marker: &marker,
     };
     body.tokens(docs, deserialize)
 }
@@ -64,6 +48,10 @@ pub fn instance_tokens(def: &TypeDef, shared: &TypeDef) -> TokenStream {
     let name = format_ident!("{}", def.rust_name);
     let shared = format_ident!("{}", shared.rust_name);
     let module = format_ident!("{MARKER_MODULE}");
+    // A schema called `Name` has its module `name.rs` too.
+    let allow_inception = (def.module_name == MARKER_MODULE).then(|| {
+        quote! { #[allow(clippy::module_inception, reason = "the schema is called Name")] }
+    });
     let marker_docs = format!(
         " What makes `{}` a type of its own, and names it in decoding errors.",
         def.rust_name
@@ -73,6 +61,7 @@ pub fn instance_tokens(def: &TypeDef, shared: &TypeDef) -> TokenStream {
         pub type #name = crate::models::#shared<#module::#name>;
 
         /// Marker types, which users never name.
+        #allow_inception
         pub mod #module {
             #[doc = #marker_docs]
             pub enum #name {}
@@ -95,11 +84,11 @@ fn evolution_note(def: &TypeDef, values: &StringEnum) -> String {
     )
 }
 
-/// The enum and its impls, generic over a marker type when `marker` is given.
+/// The enum and its impls, generic over a marker type.
 struct EnumBody<'a> {
     name: &'a proc_macro2::Ident,
     values: &'a StringEnum,
-    marker: Option<&'a proc_macro2::Ident>,
+    marker: &'a proc_macro2::Ident,
 }
 
 impl EnumBody<'_> {
@@ -127,40 +116,10 @@ impl EnumBody<'_> {
         });
         let variant_names = variants.iter().map(ToString::to_string);
         let fallback_name = fallback.to_string();
-        // A marker parameter must appear in the enum: in a variant no value can take.
-        let (params, de_params, self_ty, marker_variant, marker_arm, clone) = match self.marker {
-            Some(marker) => (
-                quote! { <#marker> },
-                quote! { <'de, #marker> },
-                quote! { #name<#marker> },
-                quote! {
-                    #[doc(hidden)]
-                    __Marker(std::convert::Infallible, std::marker::PhantomData<fn() -> #marker>),
-                },
-                quote! { Self::__Marker(never, _) => match *never {}, },
-                // Derived, it would ask the marker for `Clone` too.
-                quote! {
-                    impl<#marker> Clone for #name<#marker> {
-                        fn clone(&self) -> Self {
-                            match self {
-                                #( Self::#variants => Self::#variants, )*
-                                Self::#fallback(value) => Self::#fallback(value.clone()),
-                                Self::__Marker(never, _) => match *never {},
-                            }
-                        }
-                    }
-                },
-            ),
-            None => (
-                TokenStream::new(),
-                quote! { <'de> },
-                quote! { #name },
-                TokenStream::new(),
-                TokenStream::new(),
-                TokenStream::new(),
-            ),
-        };
-        let derive_clone = self.marker.is_none().then(|| quote! { #[derive(Clone)] });
+        let marker = self.marker;
+        let params = quote! { <#marker> };
+        let de_params = quote! { <'de, #marker> };
+        let self_ty = quote! { #name<#marker> };
         // `Debug` prints what a derive would, from a table: a derived one is a match over
         // every variant, and those matches were a twentieth of the whole spec's type checking.
         // Equality and hashing go through `as_str`: derived ones would be a match over every
@@ -173,13 +132,14 @@ impl EnumBody<'_> {
         // enum in the generated code.
         quote! {
             #attrs
-            #derive_clone
             #[non_exhaustive]
             pub enum #name #params {
                 #( #[doc = #variant_docs] #variants, )*
                 /// A value the spec did not list when this crate was generated, kept as sent.
                 #fallback(String),
-                #marker_variant
+                // The marker must appear in the enum: in a variant no value can take.
+                #[doc(hidden)]
+                __Marker(std::convert::Infallible, std::marker::PhantomData<fn() -> #marker>),
             }
 
             impl #params #self_ty {
@@ -191,12 +151,21 @@ impl EnumBody<'_> {
                     match self {
                         #( Self::#variants => #wire_values, )*
                         Self::#fallback(value) => value,
-                        #marker_arm
+                        Self::__Marker(never, _) => match *never {},
                     }
                 }
             }
 
-            #clone
+            // Derived, it would ask the marker for `Clone` too.
+            impl #params Clone for #self_ty {
+                fn clone(&self) -> Self {
+                    match self {
+                        #( Self::#variants => Self::#variants, )*
+                        Self::#fallback(value) => Self::#fallback(value.clone()),
+                        Self::__Marker(never, _) => match *never {},
+                    }
+                }
+            }
 
             impl #params std::fmt::Display for #self_ty {
                 fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -46,7 +46,9 @@ pub fn model_module(types: &TypeSpace, id: TypeId, is_error_body: bool) -> Token
             let accessors = super::accessors::accessors(types, id, def, structure);
             quote! { #tokens #accessors #error_body }
         }
-        TypeKind::StringEnum(values) => super::string_enums::enum_tokens(def, values),
+        TypeKind::StringEnum(_) => {
+            unreachable!("lowering makes every string enum an instance of a shared enum")
+        }
         TypeKind::SharedEnum(values) => super::string_enums::shared_enum_tokens(def, values),
         TypeKind::SharedEnumInstance(shared) => {
             super::string_enums::instance_tokens(def, types.get(*shared))

@@ -3,15 +3,18 @@
 //! Atlas repeats an enum inline wherever a property takes it: on its whole spec, 657 string
 //! enums hold 341 distinct lists of values (the cloud providers alone come 44 times). Each
 //! enum is a dozen trait impls, and rustc pays about the same for an impl however small it
-//! is, so the repeats were a seventh of the crate's type checking. An enum of a repeated list
-//! becomes `pub type Name = OneOf..<name::Name>`: the generic enum holds the variants and every
-//! impl once, and the marker type `name::Name`, one per enum, keeps each a distinct type.
+//! is, so the repeats were a seventh of the crate's type checking. Every string enum becomes
+//! `pub type Name = OneOf..<name::Name>`: the generic enum holds the variants and every impl
+//! once per list of values, and the marker type `name::Name`, one per enum, keeps each a
+//! distinct type.
 //!
 //! Plain aliases of one enum would have saved as much, but they make two enums of the spec
 //! one type: when Atlas adds a value to one of them, they part, and code that passed one where
 //! the other was expected stops compiling. With markers, an enum that gains a value moves to
-//! another generic enum (or becomes an enum of its own) and its users see only the new
-//! variant.
+//! another generic enum and its users see only the new variant. Every enum is an alias, those
+//! whose values no other enum lists too: a type alias does not allow `use Name::Variant`, so an
+//! enum that turned into an alias when the spec gained another enum of the same values would
+//! break code that compiled.
 
 use crate::ir::{Gate, StringEnum, TypeDef, TypeId, TypeKind, TypeSpace};
 use crate::naming;
@@ -19,9 +22,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// How many variant names a shared enum's name spells out before it counts the rest.
 const NAMED_VARIANTS: usize = 3;
+/// How long the variant names in a shared enum's name may grow.
+const MAX_NAME_LENGTH: usize = 64;
 
-/// Moves the values of every string enum whose variants another has too into a new
-/// [`TypeKind::SharedEnum`], and makes each of them a [`TypeKind::SharedEnumInstance`] of it.
+/// Moves the values of every string enum into a [`TypeKind::SharedEnum`], one per distinct
+/// list, and makes each enum a [`TypeKind::SharedEnumInstance`] of it.
 /// Runs before gating, so that the shared enum compiles wherever one of its instances does.
 pub(super) fn share_enum_values(types: &mut TypeSpace) {
     let mut sets: BTreeMap<StringEnum, Vec<TypeId>> = BTreeMap::new();
@@ -37,9 +42,6 @@ pub(super) fn share_enum_values(types: &mut TypeSpace) {
         taken_modules.insert(def.module_name.clone());
     }
     for (values, members) in sets {
-        if members.len() < 2 {
-            continue;
-        }
         let (rust_name, module_name) = free_name(&values, &taken_types, &taken_modules);
         taken_types.insert(rust_name.clone());
         taken_modules.insert(module_name.clone());
@@ -61,20 +63,26 @@ pub(super) fn share_enum_values(types: &mut TypeSpace) {
 
 /// A name that says which values the enum holds, `OneOfAwsAzureGcp` or
 /// `OneOfM10M20M30And37More`, with a number after it when a type or module has it already.
+/// Variant names go in while the name stays short enough for a file name of rustdoc's (a
+/// value can be a sentence); one too long alone is cut.
 fn free_name(
     values: &StringEnum,
     taken_types: &BTreeSet<String>,
     taken_modules: &BTreeSet<String>,
 ) -> (String, String) {
     let mut base = String::from("OneOf");
+    let mut named = 0;
     for variant in values.variants.iter().take(NAMED_VARIANTS) {
-        base.push_str(variant.rust_name.trim_start_matches("r#"));
+        // `Self_`: a name of camel-case words only, as rustc's lint wants.
+        let word: String = variant.rust_name.chars().filter(|c| *c != '_').collect();
+        if named > 0 && base.len() + word.len() > MAX_NAME_LENGTH {
+            break;
+        }
+        base.extend(word.chars().take(MAX_NAME_LENGTH - "OneOf".len()));
+        named += 1;
     }
-    if values.variants.len() > NAMED_VARIANTS {
-        base.push_str(&format!(
-            "And{}More",
-            values.variants.len() - NAMED_VARIANTS
-        ));
+    if values.variants.len() > named {
+        base.push_str(&format!("And{}More", values.variants.len() - named));
     }
     let mut candidate = base.clone();
     for number in 2.. {
@@ -117,7 +125,7 @@ mod tests {
     }
 
     #[test]
-    fn enums_with_the_same_values_share_one_generic_enum() {
+    fn every_enum_is_an_alias_of_the_generic_enum_of_its_values() {
         let api = lowered(
             "    Disk: {type: object, properties: {tier: {type: string, enum: [M10, M20, M30, M40]}}}
     Node: {type: object, properties: {tier: {type: string, enum: [M10, M20, M30, M40]}}}
@@ -126,6 +134,10 @@ mod tests {
     Cloud: {type: object, properties: {provider: {type: string, enum: [AWS, GCP]}}}
     Peering: {type: object, properties: {provider: {type: string, enum: [AWS, GCP]}}}
     OneOfAwsGcp: {type: object, properties: {provider: {type: string, enum: [AWS, GCP]}}}
+    Link: {type: object, properties: {rel: {type: string, enum: [self, other]}}}
+    Page: {type: object, properties: {rel: {type: string, enum: [self, other]}}}
+    Note: {type: object, properties: {text: {type: string, enum: [LONG_ENOUGH_TO_FILL_A_LINE_OF_TEXT_BY_ITSELF_AND_THEN_SOME_MORE_STILL_WITHOUT_END, B]}}}
+    Memo: {type: object, properties: {text: {type: string, enum: [LONG_ENOUGH_TO_FILL_A_LINE_OF_TEXT_BY_ITSELF_AND_THEN_SOME_MORE_STILL_WITHOUT_END, B]}}}
 ",
         );
         let some = |name: &str| Some(name.to_owned());
@@ -134,13 +146,30 @@ mod tests {
             [
                 ("CloudProvider".to_owned(), some("OneOfAwsGcpV2")),
                 ("DiskTier".to_owned(), some("OneOfM10M20M30And1More")),
-                ("FewerTier".to_owned(), None),
+                // Alone with its values, and still an alias: see the module docs.
+                ("FewerTier".to_owned(), some("OneOfM10")),
+                // `Self_` joins the name as `Self`: no underscore inside a camel-case name.
+                ("LinkRel".to_owned(), some("OneOfSelfOther")),
+                // A value as long as a sentence is cut, and counted among the rest.
+                (
+                    "MemoText".to_owned(),
+                    some(
+                        "OneOfLongEnoughToFillALineOfTextByItselfAndThenSomeMoreStillWithAnd1More"
+                    )
+                ),
                 ("NodeTier".to_owned(), some("OneOfM10M20M30And1More")),
+                (
+                    "NoteText".to_owned(),
+                    some(
+                        "OneOfLongEnoughToFillALineOfTextByItselfAndThenSomeMoreStillWithAnd1More"
+                    )
+                ),
                 // A schema has the name the values would give: the shared enum takes another.
                 ("OneOfAwsGcpProvider".to_owned(), some("OneOfAwsGcpV2")),
+                ("PageRel".to_owned(), some("OneOfSelfOther")),
                 ("PeeringProvider".to_owned(), some("OneOfAwsGcpV2")),
                 // The same values in another order list `KNOWN_VALUES` differently.
-                ("ReorderedTier".to_owned(), None),
+                ("ReorderedTier".to_owned(), some("OneOfM20M10M30And1More")),
             ]
         );
         let shared = api

@@ -19,7 +19,8 @@ pub(super) fn version_aliases(types: &TypeSpace) -> Vec<VersionAlias> {
         .map(|(_, def)| def.rust_name.as_str())
         .collect();
     let mut families: BTreeMap<String, Vec<(u32, TypeId)>> = BTreeMap::new();
-    for (id, def) in types.iter() {
+    // A shared enum's name is made of its values, which may look like dates.
+    for (id, def) in types.iter().filter(|(_, def)| def.is_model()) {
         if let Some((base, date)) = naming::split_date_version(&def.rust_name) {
             families.entry(base).or_default().push((date, id));
         }

@@ -13,14 +13,16 @@
 //! them once the module tree is built, so that every path reads the way the listing names
 //! the item, however the source spelt it.
 //!
-//! A generic enum whose one parameter users cannot see (in no variant but hidden ones) is
-//! one type per argument, each with the same API; the generated crate fills it
+//! A `#[non_exhaustive]` generic enum whose one parameter users cannot see (in no variant
+//! but hidden ones) is one type per argument, each with the same API; the generated crate fills it
 //! with marker types users cannot name, through aliases (`pub type Provider =
 //! OneOfAwsGcp<name::Provider>`). Its lines are written as a template, without the
 //! parameter and with `ǂSǂ` for the type, which [`super::resolve`] lists once per public
 //! alias and never under the type's own name: users meet the type as those aliases, so a
 //! value added to one of them reads as an added variant, not as an alias that changed, and
-//! the type itself is no promise (code generic over its parameter is not covered).
+//! the type itself is no promise (code generic over its parameter is not covered). The
+//! alias's line says it is one (`pub type X = #[non_exhaustive] enum { .. }`): `use
+//! X::Variant` does not compile through an alias, so an enum that becomes one is a break.
 
 use super::model::{cfg_predicates, is_doc_hidden, kept_items};
 use super::text::{
@@ -125,8 +127,8 @@ fn module_lines(module: &[String], items: &[syn::Item], out: &mut FileLines) {
 /// The module's template items by name: their index and their type parameter.
 type Templates = BTreeMap<String, (usize, String)>;
 
-/// Enums whose one generic parameter is a type that users cannot see: it is in no variant
-/// but hidden ones. Such a parameter only tells types apart, so each alias that fills it is
+/// `#[non_exhaustive]` enums whose one generic parameter is a type that users cannot see: it
+/// is in no variant but hidden ones. Such a parameter only tells types apart, so each alias that fills it is
 /// a type of its own with the same API.
 fn templates(items: &[syn::Item]) -> Templates {
     kept_items(items)
@@ -146,8 +148,13 @@ fn templates(items: &[syn::Item]) -> Templates {
                 .filter(|variant| !is_doc_hidden(&variant.attrs))
                 .flat_map(|variant| &variant.fields)
                 .any(|field| mentions(quote::ToTokens::to_token_stream(&field.ty), &param.ident));
-            (!seen && item.generics.where_clause.is_none() && param.bounds.is_empty())
-                .then(|| (item.ident.to_string(), (index, param.ident.to_string())))
+            // Exhaustive, its hidden variants would be part of its shape, parameter and all.
+            let non_exhaustive = has_attr(&item.attrs, "non_exhaustive");
+            (!seen
+                && non_exhaustive
+                && item.generics.where_clause.is_none()
+                && param.bounds.is_empty())
+            .then(|| (item.ident.to_string(), (index, param.ident.to_string())))
         })
         .collect()
 }
@@ -311,13 +318,14 @@ impl Writer<'_> {
                     "enum",
                     &item.ident,
                 ));
+                // `use Alias::Variant` does not compile through a type alias, so an enum that
+                // becomes an alias, or stops being one, changes its line.
+                let opaque_line = match template {
+                    Some(_) => format!("pub type {SUBJECT} = #[non_exhaustive] enum {{ .. }}"),
+                    None => format!("#[non_exhaustive] {header} {{ .. }}"),
+                };
                 if non_exhaustive {
-                    self.push(
-                        index,
-                        0,
-                        Vec::new(),
-                        format!("#[non_exhaustive] {header} {{ .. }}"),
-                    );
+                    self.push(index, 0, Vec::new(), opaque_line);
                     for variant in variants {
                         self.push(
                             index,
