@@ -287,8 +287,9 @@ pub enum TypeKind {
     /// The error body of an operation whose error statuses document different schemas:
     /// the status says which one a body is.
     ErrorByStatus(ErrorByStatus),
-    /// The values that several string enums list alike (see `lower::shared_enums`): one
-    /// generic enum, hidden from users, whose parameter is a marker type per enum.
+    /// The values of every string enum that lists exactly these (see `lower::shared_enums`):
+    /// one generic enum, which users meet through those enums' aliases, whose parameter is a
+    /// marker type per enum.
     SharedEnum(StringEnum),
     /// A string enum whose values a [`TypeKind::SharedEnum`] holds: the alias of that enum
     /// with a marker of this one's own, so that it stays a type of its own.

@@ -20,7 +20,7 @@ where
     })
 }
 
-/// [`deserialize_string_enum`] for an enum that several of the spec's enums share, each under
+/// [`deserialize_string_enum`] for an enum that the spec's enums of its values share, each under
 /// a marker type named after it: an error names the marker's type, the enum the spec meant.
 pub fn deserialize_shared_string_enum<'de, Name, D, T>(deserializer: D) -> Result<T, D::Error>
 where
