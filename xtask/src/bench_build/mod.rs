@@ -194,16 +194,11 @@ pub fn bench_build(root: &Path, args: &BenchArgs) -> Result<String, String> {
     }
 
     let target_dir = scratch.join("target");
-    let mut measured = Vec::new();
-    for subject in &subjects {
-        measured.push(measure_subject(
-            &cargo,
-            subject,
-            &scratch.join(&subject.folder),
-            &target_dir,
-            args.runs,
-        )?);
-    }
+    let dirs: Vec<PathBuf> = subjects
+        .iter()
+        .map(|subject| scratch.join(&subject.folder))
+        .collect();
+    let mut measured = measure_in_rounds(&cargo, &subjects, &dirs, &target_dir, args.runs)?;
     compare_with_progenitor(&subjects, &mut measured);
 
     let rows: Vec<Row> = measured.into_iter().flatten().collect();
@@ -340,61 +335,87 @@ fn rewrite_for_progenitor(root: &Path, spec: &Path, to: &Path) -> Result<String,
     Ok(described)
 }
 
-/// Builds the dependencies of one crate (not measured), then measures `cargo check` and
-/// `cargo build` of the crate itself, alternating, for the planned number of runs.
-fn measure_subject(
+/// Builds every crate's dependencies (not measured), then measures `cargo check` and
+/// `cargo build` of each crate itself in rounds: each round runs every crate's commands once
+/// (while it has runs left), so that a slow spell of the shared machine falls on every tool
+/// alike rather than on whichever one happened to be measuring. Returns each subject's rows.
+fn measure_in_rounds(
     cargo: &str,
-    subject: &Subject,
-    dir: &Path,
+    subjects: &[Subject],
+    dirs: &[PathBuf],
     target_dir: &Path,
     asked_runs: Option<usize>,
-) -> Result<Vec<Row>, String> {
-    let features = &subject.line.feature_flags;
-    let name = format!("{} ({})", subject.line.crate_name, subject.line.tool);
-    for command in CargoCommand::ALL {
-        eprintln!(
-            "==> {name}: building dependencies for `cargo {}`",
-            command.name()
-        );
-        measure::run_visible(&mut cargo_command(
-            cargo, command, features, dir, target_dir,
-        ))?;
-    }
-    // The measured runs touch the crate; its time is put back afterwards, older than what
-    // the warm-up built, so that the next benchmark's warm-up has nothing to rebuild.
-    let lib = scratch::member(dir).join("src/lib.rs");
-    let untouched = scratch::modified(&lib)?;
-    let mut usages: [Vec<measure::Usage>; 2] = [Vec::new(), Vec::new()];
-    for run in 1.. {
-        let mut ran = false;
-        for (command, usages) in CargoCommand::ALL.into_iter().zip(&mut usages) {
-            if usages.len() >= planned_runs(asked_runs, usages) {
-                continue;
-            }
-            ran = true;
-            scratch::touch(&lib)?;
-            let log = dir.join(format!("{}.log", command.name()));
-            let usage = measure::measure(
-                cargo_command(cargo, command, features, dir, target_dir),
-                &log,
-            )?;
+) -> Result<Vec<Vec<Row>>, String> {
+    let name_of =
+        |subject: &Subject| format!("{} ({})", subject.line.crate_name, subject.line.tool);
+    let mut libs = Vec::new();
+    for (subject, dir) in subjects.iter().zip(dirs) {
+        for command in CargoCommand::ALL {
             eprintln!(
-                "==> {name}: cargo {} run {run}: {:.2} s CPU, {:.0} MiB peak",
-                command.name(),
-                usage.cpu.as_secs_f64(),
-                mib(usage.peak_rss_bytes)
+                "==> {}: building dependencies for `cargo {}`",
+                name_of(subject),
+                command.name()
             );
-            usages.push(usage);
+            measure::run_visible(&mut cargo_command(
+                cargo,
+                command,
+                &subject.line.feature_flags,
+                dir,
+                target_dir,
+            ))?;
+        }
+        // The measured runs touch the crate; its time is put back afterwards, older than
+        // what the warm-up built, so that the next benchmark's warm-up has nothing to rebuild.
+        let lib = scratch::member(dir).join("src/lib.rs");
+        let untouched = scratch::modified(&lib)?;
+        libs.push((lib, untouched));
+    }
+    let mut usages: Vec<[Vec<measure::Usage>; 2]> =
+        subjects.iter().map(|_| [Vec::new(), Vec::new()]).collect();
+    for round in 1.. {
+        let mut ran = false;
+        for (((subject, dir), (lib, _)), usages) in
+            subjects.iter().zip(dirs).zip(&libs).zip(&mut usages)
+        {
+            for (command, usages) in CargoCommand::ALL.into_iter().zip(usages) {
+                if usages.len() >= planned_runs(asked_runs, usages) {
+                    continue;
+                }
+                ran = true;
+                scratch::touch(lib)?;
+                let log = dir.join(format!("{}.log", command.name()));
+                let features = &subject.line.feature_flags;
+                let usage = measure::measure(
+                    cargo_command(cargo, command, features, dir, target_dir),
+                    &log,
+                )?;
+                eprintln!(
+                    "==> {}: cargo {} run {round}: {:.2} s CPU, {:.0} MiB peak",
+                    name_of(subject),
+                    command.name(),
+                    usage.cpu.as_secs_f64(),
+                    mib(usage.peak_rss_bytes)
+                );
+                usages.push(usage);
+            }
         }
         if !ran {
             break;
         }
     }
-    scratch::set_modified(&lib, untouched)?;
-    Ok(CargoCommand::ALL
-        .into_iter()
+    for (lib, untouched) in &libs {
+        scratch::set_modified(lib, *untouched)?;
+    }
+    Ok(subjects
+        .iter()
         .zip(usages)
-        .map(|(command, usages)| summarise(&subject.line, command, &usages))
+        .map(|(subject, usages)| {
+            CargoCommand::ALL
+                .into_iter()
+                .zip(usages)
+                .map(|(command, usages)| summarise(&subject.line, command, &usages))
+                .collect()
+        })
         .collect())
 }
 
@@ -420,6 +441,7 @@ fn summarise(line: &CrateLine, command: CargoCommand, usages: &[measure::Usage])
         command,
         runs: usages.len(),
         cpu_seconds: median(&cpu).unwrap_or_default(),
+        cpu_seconds_by_run: cpu,
         peak_mib: median(&peak).unwrap_or_default(),
         versus_progenitor: None,
     }

@@ -39,6 +39,8 @@ pub struct Row {
     pub runs: usize,
     /// Median CPU time (user + system), seconds.
     pub cpu_seconds: f64,
+    /// The CPU time of each run, in the order of the rounds.
+    pub cpu_seconds_by_run: Vec<f64>,
     /// Median peak resident set of the largest process, MiB.
     pub peak_mib: f64,
     /// Ours divided by progenitor's on the same spec and command, when progenitor ran.
@@ -47,15 +49,33 @@ pub struct Row {
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Ratio {
+    /// Of the medians.
     pub cpu: f64,
     pub peak: f64,
+    /// The lowest and highest CPU ratio of one round (run N of ours over run N of the
+    /// baseline, built minutes apart), when at least two rounds ran both.
+    pub cpu_by_round: Option<(f64, f64)>,
 }
 
 impl Ratio {
     pub fn of(ours: &Row, baseline: &Row) -> Self {
+        let by_round: Vec<f64> = ours
+            .cpu_seconds_by_run
+            .iter()
+            .zip(&baseline.cpu_seconds_by_run)
+            .map(|(ours, baseline)| ours / baseline)
+            .collect();
+        let cpu_by_round = (by_round.len() >= 2).then(|| {
+            by_round
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(low, high), &ratio| {
+                    (low.min(ratio), high.max(ratio))
+                })
+        });
         Self {
             cpu: ours.cpu_seconds / baseline.cpu_seconds,
             peak: ours.peak_mib / baseline.peak_mib,
+            cpu_by_round,
         }
     }
 }
@@ -64,9 +84,12 @@ impl Ratio {
 pub const PROTOCOL: &str = "\
 Each crate's dependencies are built first (not measured); then, per run, `touch src/lib.rs`
 and `cargo check`, `touch src/lib.rs` and `cargo build` (dev profile, CARGO_INCREMENTAL=0).
-CPU s: user + system time of cargo and every rustc it ran. peak MiB: the largest resident
-set of any one of those processes. Figures are medians over the runs; ratios are ours divided
-by progenitor's, both measured in this run.
+Runs go in rounds: each round builds every crate once per command, so that a slow spell of
+the shared machine falls on every tool alike. CPU s: user + system time of cargo and every
+rustc it ran. peak MiB: the largest resident set of any one of those processes. Figures are
+medians over the runs; ratios are ours divided by progenitor's, both measured in this run,
+and [low, high] are the lowest and highest ratio of one round, when two or more rounds ran
+both.
 ";
 
 pub fn table(crates: &[CrateLine], rows: &[Row]) -> String {
@@ -104,7 +127,13 @@ pub fn table(crates: &[CrateLine], rows: &[Row]) -> String {
     let mut cells = vec![header];
     cells.extend(rows.iter().map(|row| {
         let (cpu_ratio, peak_ratio) = match row.versus_progenitor {
-            Some(ratio) => (times(ratio.cpu), times(ratio.peak)),
+            Some(ratio) => (
+                match ratio.cpu_by_round {
+                    Some((low, high)) => format!("{} [{low:.2}, {high:.2}]", times(ratio.cpu)),
+                    None => times(ratio.cpu),
+                },
+                times(ratio.peak),
+            ),
             None => ("-".to_owned(), "-".to_owned()),
         };
         [
@@ -153,8 +182,13 @@ pub fn json(crates: &[CrateLine], rows: &[Row]) -> String {
                 "command": row.command.name(),
                 "runs": row.runs,
                 "cpu_seconds": row.cpu_seconds,
+                "cpu_seconds_by_run": row.cpu_seconds_by_run,
                 "peak_mib": row.peak_mib,
                 "cpu_vs_progenitor": row.versus_progenitor.map(|ratio| ratio.cpu),
+                "cpu_vs_progenitor_by_round": row
+                    .versus_progenitor
+                    .and_then(|ratio| ratio.cpu_by_round)
+                    .map(|(low, high)| [low, high]),
                 "peak_vs_progenitor": row.versus_progenitor.map(|ratio| ratio.peak),
             })
         })
@@ -210,6 +244,7 @@ mod tests {
             command,
             runs: 3,
             cpu_seconds: cpu,
+            cpu_seconds_by_run: vec![cpu],
             peak_mib: peak,
             versus_progenitor: None,
         }
@@ -223,9 +258,22 @@ mod tests {
             Ratio::of(&ours, &theirs),
             Ratio {
                 cpu: 0.25,
-                peak: 0.5
+                peak: 0.5,
+                cpu_by_round: None,
             }
         );
+    }
+
+    #[test]
+    fn rounds_give_the_range_of_side_by_side_ratios() {
+        let mut ours = row("ours", CargoCommand::Build, 3.0, 300.0);
+        ours.cpu_seconds_by_run = vec![3.0, 4.0, 2.0];
+        let mut theirs = row("progenitor 0.15.1", CargoCommand::Build, 12.0, 600.0);
+        // Progenitor's third run is missing (one run was enough): two rounds ran both.
+        theirs.cpu_seconds_by_run = vec![10.0, 16.0];
+        assert_eq!(Ratio::of(&ours, &theirs).cpu_by_round, Some((0.25, 0.3)));
+        theirs.cpu_seconds_by_run.truncate(1);
+        assert_eq!(Ratio::of(&ours, &theirs).cpu_by_round, None);
     }
 
     #[test]
@@ -248,9 +296,17 @@ mod tests {
         ours.versus_progenitor = Some(Ratio {
             cpu: 0.123,
             peak: 0.5,
+            cpu_by_round: None,
+        });
+        let mut ours_build = row("ours", CargoCommand::Build, 2.0, 260.0);
+        ours_build.versus_progenitor = Some(Ratio {
+            cpu: 0.1,
+            peak: 0.5,
+            cpu_by_round: Some((0.094, 0.126)),
         });
         let rows = [
             ours,
+            ours_build,
             row("progenitor 0.15.1", CargoCommand::Check, 10.0, 500.8),
         ];
         let table = table(&crates, &rows);
@@ -258,9 +314,10 @@ mod tests {
   atlas-api  ours               written from api.yaml; --no-default-features
   atlas-api  progenitor 0.15.1  written from api.yaml; default features
 
-crate      tool               command  runs  CPU s  peak MiB  CPU vs progenitor  peak vs progenitor
-atlas-api  ours               check       3   1.23       250              0.12x               0.50x
-atlas-api  progenitor 0.15.1  check       3  10.00       501                  -                   -
+crate      tool               command  runs  CPU s  peak MiB   CPU vs progenitor  peak vs progenitor
+atlas-api  ours               check       3   1.23       250               0.12x               0.50x
+atlas-api  ours               build       3   2.00       260  0.10x [0.09, 0.13]               0.50x
+atlas-api  progenitor 0.15.1  check       3  10.00       501                   -                   -
 ";
         assert_eq!(table.strip_prefix(PROTOCOL), Some(expected), "{table}");
     }
@@ -268,9 +325,11 @@ atlas-api  progenitor 0.15.1  check       3  10.00       501                  - 
     #[test]
     fn json_carries_the_same_figures() {
         let mut ours = row("ours", CargoCommand::Build, 2.0, 100.0);
+        ours.cpu_seconds_by_run = vec![2.0, 2.5];
         ours.versus_progenitor = Some(Ratio {
             cpu: 0.5,
             peak: 0.25,
+            cpu_by_round: Some((0.4, 0.6)),
         });
         let report: serde_json::Value = serde_json::from_str(&json(&[], &[ours])).unwrap();
         let first = &report["rows"][0];
@@ -278,5 +337,10 @@ atlas-api  progenitor 0.15.1  check       3  10.00       501                  - 
         assert_eq!(first["cpu_seconds"], 2.0);
         assert_eq!(first["cpu_vs_progenitor"], 0.5);
         assert_eq!(first["peak_vs_progenitor"], 0.25);
+        assert_eq!(first["cpu_seconds_by_run"], serde_json::json!([2.0, 2.5]));
+        assert_eq!(
+            first["cpu_vs_progenitor_by_round"],
+            serde_json::json!([0.4, 0.6])
+        );
     }
 }

@@ -229,6 +229,7 @@ fn ratios_go_to_the_crate_under_test_only() {
                 command,
                 runs: 1,
                 cpu_seconds: cpu,
+                cpu_seconds_by_run: vec![cpu],
                 peak_mib: cpu * 100.0,
                 versus_progenitor: None,
             })
@@ -247,6 +248,7 @@ fn ratios_go_to_the_crate_under_test_only() {
     let quarter = Some(Ratio {
         cpu: 0.25,
         peak: 0.25,
+        cpu_by_round: None,
     });
     assert_eq!(
         ratios,
