@@ -257,7 +257,7 @@ fn render_file(
 }
 
 /// The version of the runtime crate (`generated/runtime/`) that generated manifests require.
-pub const RUNTIME_VERSION: &str = "0.2.1";
+pub const RUNTIME_VERSION: &str = "0.2.2";
 
 /// Where a generated crate finds the runtime crate unless told otherwise: a copy in its own
 /// folder, as in `generated/`.

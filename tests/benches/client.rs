@@ -14,19 +14,18 @@
 
 #![allow(deprecated)] // The legacy operation is deprecated by Atlas; it is the richest model.
 
+#[path = "client/request_pair.rs"]
+mod request_pair;
 #[path = "client/snapshot_page.rs"]
 mod snapshot_page;
 
-use atlas_snapshots::models::{ListLegacySnapshotsCompleted, PaginatedSnapshotView};
-use atlas_snapshots::operations::ListLegacySnapshotsRequest;
+use atlas_snapshots::models::PaginatedSnapshotView;
 use atlas_snapshots::runtime::BaseUrl;
 use atlas_snapshots::{Client, Credentials};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use integration_tests::atlas_server::{AtlasServer, Dataset, ServerConfig};
+use request_pair::{BASE_URL, CLUSTER, GROUP};
 use std::hint::black_box;
-
-const GROUP: &str = "32b6e34b3d91647abb20e7b8";
-const CLUSTER: &str = "Cluster0";
 
 fn decode(c: &mut Criterion) {
     let body = snapshot_page::page_of_500();
@@ -50,38 +49,17 @@ fn decode(c: &mut Criterion) {
 }
 
 fn build(c: &mut Criterion) {
-    let base_url: BaseUrl = "https://cloud.mongodb.com".parse().unwrap();
-    let request = || {
-        ListLegacySnapshotsRequest::new(black_box(GROUP), black_box(CLUSTER))
-            .items_per_page(100)
-            .page_num(2)
-            .completed(ListLegacySnapshotsCompleted::All)
-    };
+    let base_url: BaseUrl = BASE_URL.parse().unwrap();
+    let request = request_pair::typed;
     let mut group = c.benchmark_group("build a request");
     group.bench_function("validated ListLegacySnapshotsRequest", |b| {
-        b.iter(|| {
-            request()
-                .build_request("https://cloud.mongodb.com")
-                .unwrap()
-        })
+        b.iter(|| request().build_request(BASE_URL).unwrap())
     });
     group.bench_function("validated, base URL parsed once (as the client)", |b| {
         b.iter(|| request().build_request_at(black_box(&base_url)).unwrap())
     });
     group.bench_function("baseline: format! and http::Request::builder", |b| {
-        b.iter(|| {
-            let uri = format!(
-                "https://cloud.mongodb.com/api/atlas/v2/groups/{}/clusters/{}/snapshots?itemsPerPage=100&pageNum=2&completed=all",
-                black_box(GROUP),
-                black_box(CLUSTER)
-            );
-            http::Request::builder()
-                .method("GET")
-                .uri(uri)
-                .header("accept", "application/vnd.atlas.2023-01-01+json")
-                .body(Vec::<u8>::new())
-                .unwrap()
-        })
+        b.iter(request_pair::by_hand)
     });
     group.finish();
 

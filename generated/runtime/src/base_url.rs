@@ -129,7 +129,7 @@ impl BaseUrl {
 
     /// The URI of a request: this base's scheme and host, and `path_and_query` (which starts
     /// with [`Self::prefix`]). Nothing already checked is parsed again.
-    pub(super) fn uri(&self, path_and_query: String) -> Result<http::Uri, BuildError> {
+    pub(super) fn uri(&self, path_and_query: Vec<u8>) -> Result<http::Uri, BuildError> {
         let invalid = |reason: String| BuildError::InvalidBaseUrl {
             base_url: self.text.to_string(),
             reason,
@@ -168,7 +168,7 @@ mod tests {
         let base = BaseUrl::parse("https://proxy.example.com:8443/atlas//").unwrap();
         assert_eq!(base.as_str(), "https://proxy.example.com:8443/atlas");
         assert_eq!(base.prefix(), "/atlas");
-        let uri = base.uri("/atlas/api/x?a=1".to_owned()).unwrap();
+        let uri = base.uri(b"/atlas/api/x?a=1".to_vec()).unwrap();
         assert_eq!(
             BaseUrl::parse("https://host/a%20b/").unwrap().prefix(),
             "/a%20b"

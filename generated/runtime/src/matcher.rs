@@ -49,7 +49,7 @@ impl CharSet {
     fn accepts(&self, value: &str, at: usize) -> Option<usize> {
         let byte = *value.as_bytes().get(at)?;
         if byte.is_ascii() {
-            return ((self.ascii >> byte) & 1 == 1).then_some(1);
+            return AsciiBits::of(self).contains(byte).then_some(1);
         }
         if self.other.is_empty() {
             return None;
@@ -81,6 +81,42 @@ impl Matcher {
     }
 }
 
+/// The ASCII half of a [`CharSet`] as two words: a shift of a `u128` by a variable amount costs
+/// several instructions per character, and patterns run on every path parameter.
+#[derive(Clone, Copy)]
+struct AsciiBits {
+    low: u64,
+    high: u64,
+}
+
+impl AsciiBits {
+    fn of(set: &CharSet) -> Self {
+        Self {
+            low: set.ascii as u64,
+            high: (set.ascii >> 64) as u64,
+        }
+    }
+
+    fn contains(self, byte: u8) -> bool {
+        let word = match byte {
+            0..64 => self.low,
+            64..128 => self.high,
+            _ => return false,
+        };
+        (word >> (byte & 63)) & 1 == 1
+    }
+
+    /// How many of `bytes`, from the first and at most `max`, are in the set.
+    fn count_leading(self, bytes: &[u8], max: usize) -> usize {
+        let limit = bytes.len().min(max);
+        let mut count = 0;
+        while count < limit && self.contains(bytes[count]) {
+            count += 1;
+        }
+        count
+    }
+}
+
 /// Where the steps' match starting at `at` ends; `None` if they do not match there.
 fn run(steps: &[Step], value: &str, mut at: usize) -> Option<usize> {
     for step in steps {
@@ -93,13 +129,8 @@ fn run(steps: &[Step], value: &str, mut at: usize) -> Option<usize> {
             }
             // An ASCII set accepts no byte of a longer character: bytes are characters here.
             Step::Chars { set, min, max } if set.other.is_empty() => {
-                let count = value
-                    .as_bytes()
-                    .get(at..)?
-                    .iter()
-                    .take(*max as usize)
-                    .take_while(|&&byte| byte.is_ascii() && (set.ascii >> byte) & 1 == 1)
-                    .count();
+                let count =
+                    AsciiBits::of(set).count_leading(value.as_bytes().get(at..)?, *max as usize);
                 if count < *min as usize {
                     return None;
                 }
@@ -143,6 +174,22 @@ mod tests {
         ascii: (0x3FF << b'0') | (0x3F << b'a'),
         other: &[],
     };
+
+    #[test]
+    fn ascii_bits_hold_the_sets_bitmap() {
+        let sets = [HEX.ascii, 1 | 1 << 63 | 1 << 64 | 1 << 127, u128::MAX, 0];
+        for ascii in sets {
+            let bits = AsciiBits::of(&CharSet { ascii, other: &[] });
+            for byte in 0..=u8::MAX {
+                let expected = byte < 128 && (ascii >> byte) & 1 == 1;
+                assert_eq!(bits.contains(byte), expected, "{ascii:x} {byte}");
+            }
+        }
+        let hex = AsciiBits::of(&HEX);
+        assert_eq!(hex.count_leading(b"0af9x1", usize::MAX), 4);
+        assert_eq!(hex.count_leading(b"0af9x1", 2), 2);
+        assert_eq!(hex.count_leading("é0".as_bytes(), 5), 0);
+    }
 
     #[test]
     fn anchored_steps_match_whole_values() {

@@ -4,6 +4,7 @@ use super::base_url::BaseUrl;
 use super::validation::ParameterError;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::fmt::{self, Write as _};
 
 /// Everything but RFC 3986's unreserved characters, so a value stays within its path segment.
@@ -47,6 +48,16 @@ fn check_path(path: &str) -> Result<(), BuildError> {
     let rest = path.strip_prefix('/').unwrap_or(path);
     // The root itself is the one path whose only segment is empty.
     if rest.is_empty() {
+        return Ok(());
+    }
+    // A dot segment needs a `.` (or the `%` of `%2e`), an empty one `//` or a trailing `/`:
+    // most paths have none of them, and these searches are much cheaper than the walk below.
+    let bytes = rest.as_bytes();
+    if !(bytes.contains(&b'.')
+        || bytes.contains(&b'%')
+        || rest.ends_with('/')
+        || path.contains("//"))
+    {
         return Ok(());
     }
     // Bytes, not `str::split`: paths are short, and a plain loop beats a search per segment.
@@ -102,9 +113,14 @@ impl RequestTarget {
     /// Room for typical paths and queries, so the buffer grows at most once.
     const TYPICAL_LENGTH: usize = 192;
 
+    /// A buffer above this size is not kept for the next request.
+    const LARGEST_KEPT: usize = 4096;
+
     pub fn new(base_url: &BaseUrl) -> Self {
         let prefix = base_url.prefix();
-        let mut buffer = String::with_capacity(prefix.len() + Self::TYPICAL_LENGTH);
+        let mut buffer = SPARE_BUFFER.try_with(Cell::take).unwrap_or_default();
+        buffer.clear();
+        buffer.reserve(prefix.len() + Self::TYPICAL_LENGTH);
         buffer.push_str(prefix);
         Self {
             path_start: buffer.len(),
@@ -157,7 +173,7 @@ impl RequestTarget {
     /// Adds an integer query parameter.
     pub fn push_integer(&mut self, name: &str, value: i64) {
         self.query_name(name);
-        push_decimal(&mut self.buffer, value);
+        self.buffer.push_str(itoa::Buffer::new().format(value));
     }
 
     /// Adds a boolean query parameter, as `true` or `false`.
@@ -189,6 +205,18 @@ impl RequestTarget {
         self.buffer.push('=');
     }
 
+    /// The written path and query at their exact size, which `http` keeps as they are (with
+    /// spare room, it would allocate a shared header beside them); the buffer is kept for the
+    /// next request built on this thread.
+    fn into_path_and_query(self) -> Vec<u8> {
+        let exact = self.buffer.as_bytes().to_vec();
+        if self.buffer.capacity() <= Self::LARGEST_KEPT {
+            // Dropped instead if the thread is ending.
+            let _ = SPARE_BUFFER.try_with(|spare| spare.set(self.buffer));
+        }
+        exact
+    }
+
     /// The operation's path, without the base URL's prefix and the query.
     fn operation_path(&self) -> &str {
         let end = self.query_start.unwrap_or(self.buffer.len());
@@ -196,13 +224,16 @@ impl RequestTarget {
     }
 }
 
+thread_local! {
+    /// The buffer of the last [`RequestTarget`] finished on this thread: requests are built
+    /// one after another, and each reuses it instead of allocating its own.
+    static SPARE_BUFFER: Cell<String> = const { Cell::new(String::new()) };
+}
+
 /// Appends `text` percent-encoded as [`encode_path_segment`] does. Most values (ids, names)
 /// need no encoding and are copied whole.
 fn push_path_encoded(buffer: &mut String, text: &str) {
-    if text
-        .bytes()
-        .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~'))
-    {
+    if is_all(text, &KEPT_IN_PATH) {
         buffer.push_str(text);
     } else {
         buffer.extend(utf8_percent_encode(text, PATH_SEGMENT));
@@ -212,34 +243,37 @@ fn push_path_encoded(buffer: &mut String, text: &str) {
 /// Appends `text` form-encoded (`application/x-www-form-urlencoded`), as query names and
 /// values are. Most need no encoding and are copied whole.
 fn push_form_encoded(buffer: &mut String, text: &str) {
-    if text
-        .bytes()
-        .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'*'))
-    {
+    if is_all(text, &KEPT_IN_FORM) {
         buffer.push_str(text);
     } else {
         buffer.extend(form_urlencoded::byte_serialize(text.as_bytes()));
     }
 }
 
-/// Appends `value` in decimal, without the formatter's machinery.
-fn push_decimal(buffer: &mut String, value: i64) {
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    let mut rest = value.unsigned_abs();
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
+/// The bytes [`PATH_SEGMENT`] leaves as they are: RFC 3986's unreserved characters.
+const KEPT_IN_PATH: [bool; 256] = alphanumerics_and(b"-._~");
+/// The bytes `form_urlencoded` leaves as they are.
+const KEPT_IN_FORM: [bool; 256] = alphanumerics_and(b"-._*");
+
+/// A table lookup per byte: these checks run on every parameter of every request, and a
+/// chain of comparisons per byte cost as much as the rest of writing the path.
+fn is_all(text: &str, kept: &[bool; 256]) -> bool {
+    text.bytes().all(|byte| kept[usize::from(byte)])
+}
+
+const fn alphanumerics_and(extra: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = (byte as u8).is_ascii_alphanumeric();
+        byte += 1;
     }
-    if value < 0 {
-        buffer.push('-');
+    let mut index = 0;
+    while index < extra.len() {
+        table[extra[index] as usize] = true;
+        index += 1;
     }
-    // ASCII digits: always UTF-8.
-    buffer.push_str(std::str::from_utf8(&digits[start..]).unwrap_or_default());
+    table
 }
 
 /// Percent-encodes what is written, as [`encode_path_segment`] does.
@@ -421,7 +455,7 @@ pub fn finish_request(
     body: Option<JsonBody>,
 ) -> Result<http::Request<Vec<u8>>, BuildError> {
     check_path(target.operation_path())?;
-    let uri = base_url.uri(target.buffer)?;
+    let uri = base_url.uri(target.into_path_and_query())?;
     let (content_type, bytes) = match body {
         Some(body) => (Some(body.content_type), body.bytes),
         None => (None, Vec::new()),
@@ -504,6 +538,21 @@ mod tests {
     }
 
     #[test]
+    fn the_byte_tables_keep_what_the_encoders_keep() {
+        for byte in 0..=u8::MAX {
+            let text = [byte];
+            let Ok(text) = std::str::from_utf8(&text) else {
+                assert!(!KEPT_IN_PATH[usize::from(byte)] && !KEPT_IN_FORM[usize::from(byte)]);
+                continue;
+            };
+            let kept_in_path = encode_path_segment(text) == text;
+            let kept_in_form = form_urlencoded::byte_serialize(text.as_bytes()).eq([text]);
+            assert_eq!(KEPT_IN_PATH[usize::from(byte)], kept_in_path, "{byte}");
+            assert_eq!(KEPT_IN_FORM[usize::from(byte)], kept_in_form, "{byte}");
+        }
+    }
+
+    #[test]
     fn path_segments_cannot_escape() {
         assert_eq!(encode_path_segment("a/b?c#d e%"), "a%2Fb%3Fc%23d%20e%25");
         assert_eq!(encode_path_segment("Cluster-0.x_y~z"), "Cluster-0.x_y~z");
@@ -528,6 +577,8 @@ mod tests {
             ("/api/atlas/v2/groups/g/streams/%2E%2e", "%2E%2e"),
             ("/api/atlas/v2/groups/g/streams/.%2E/x", ".%2E"),
             ("/api/atlas/v2/groups//clusters", ""),
+            ("//api/atlas/v2/groups", ""),
+            ("/api/atlas/v1.0/groups/g/clusters/..", ".."),
             ("/api/atlas/v2/groups/g/clusters/", ""),
         ] {
             match build(path) {
@@ -540,7 +591,13 @@ mod tests {
                 other => panic!("{path}: {other:?}"),
             }
         }
-        for path in ["/", "/api/atlas/v2/groups/g/users/...", "/a/%252e%252e/a.b"] {
+        for path in [
+            "/",
+            "/api/atlas/v2/groups/g/users/...",
+            "/a/%252e%252e/a.b",
+            "/api/atlas/v1.0/groups/g",
+            "/api/atlas/v2/groups/g/a%20b",
+        ] {
             assert!(build(path).is_ok(), "{path}");
         }
         let error = build("/x/..").unwrap_err().to_string();
