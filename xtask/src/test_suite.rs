@@ -112,10 +112,14 @@ pub fn run(root: &std::path::Path) -> Result<String, String> {
 /// the code. The runtime is not on crates.io, so any such folder is one of those copies (and
 /// were it ever published, cargo would unpack it again from its download cache).
 fn forget_unpacked_runtime() -> Result<(), String> {
+    // `USERPROFILE` is where Windows keeps the home folder `HOME` names elsewhere (and
+    // `std::env::home_dir` is deprecated before Rust 1.87, above this crate's 1.85).
     let cargo_home = std::env::var_os("CARGO_HOME")
         .map(std::path::PathBuf::from)
         .or_else(|| {
-            std::env::var_os("HOME").map(|home| std::path::Path::new(&home).join(".cargo"))
+            std::env::var_os("HOME")
+                .or_else(|| std::env::var_os("USERPROFILE"))
+                .map(|home| std::path::Path::new(&home).join(".cargo"))
         });
     match cargo_home {
         Some(cargo_home) => forget_unpacked_runtime_in(&cargo_home),
