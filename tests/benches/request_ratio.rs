@@ -2,10 +2,11 @@
 //!
 //! Criterion times each function in a stretch of its own, and on a shared machine one
 //! stretch can run a fifth slower than the next: more than the difference under test. This
-//! benchmark alternates short batches of the two (ours, with the base URL parsed once as the
-//! client does, then `format!` and `http::Request::builder`), so that a slow spell falls on
-//! both, and prints the ratio of each pair of batches: its median is the figure, the middle
-//! half of them shows how far to trust it.
+//! benchmark alternates short batches of the two (ours, then `format!` and
+//! `http::Request::builder`), so that a slow spell falls on both, and prints the ratio of each
+//! pair of batches: its median is the figure, the middle half of them shows how far to trust
+//! it. Ours is measured twice: with the base URL parsed once, as the client does, and from
+//! the base URL's text.
 //!
 //! Run with `cargo bench -p integration-tests --bench request_ratio`.
 
@@ -34,16 +35,44 @@ fn main() {
         return;
     }
     let base_url: BaseUrl = request_pair::BASE_URL.parse().unwrap();
-    let ours = || {
+    let parsed_once = || {
         black_box(
             request_pair::typed()
                 .build_request_at(black_box(&base_url))
                 .unwrap(),
         );
     };
+    let from_text = || {
+        black_box(
+            request_pair::typed()
+                .build_request(black_box(request_pair::BASE_URL))
+                .unwrap(),
+        );
+    };
     let by_hand = || {
         black_box(request_pair::by_hand());
     };
+    let ours: [(&str, &dyn Fn()); 2] = [
+        (
+            "base URL parsed once, as the client (build_request_at)",
+            &parsed_once,
+        ),
+        ("base URL as text (build_request)", &from_text),
+    ];
+    println!("build a request, {PAIRS} pairs of {BATCH}-request batches, alternating:");
+    for (name, build) in ours {
+        let [ours_ns, by_hand_ns, ratio] = measure_pairs(build, &by_hand);
+        println!(
+            "  validated ListLegacySnapshotsRequest, {name}: median {:.0} ns\n\
+             \x20   against format! and http::Request::builder: median {:.0} ns\n\
+             \x20   ours / baseline, pair by pair: median {:.3}x (middle half {:.3}x to {:.3}x)",
+            ours_ns[1], by_hand_ns[1], ratio[1], ratio[0], ratio[2]
+        );
+    }
+}
+
+/// Quartiles of ours and of the baseline per request (ns), and of their ratio pair by pair.
+fn measure_pairs(ours: &dyn Fn(), by_hand: &dyn Fn()) -> [[f64; 3]; 3] {
     // Warm the caches, the allocator and the CPU's clock before anything counts.
     for _ in 0..50 {
         time_batch(ours);
@@ -64,18 +93,10 @@ fn main() {
         by_hand_ns.push(per_request(b));
         ratios.push(a.as_secs_f64() / b.as_secs_f64());
     }
-    let [ours_median, by_hand_median, ratio] =
-        [&mut ours_ns, &mut by_hand_ns, &mut ratios].map(|values| quartiles(values));
-    println!(
-        "build a request, {PAIRS} pairs of {BATCH}-request batches, alternating:\n\
-         \x20 validated ListLegacySnapshotsRequest (base URL parsed once): median {:.0} ns\n\
-         \x20 baseline, format! and http::Request::builder:                 median {:.0} ns\n\
-         \x20 ours / baseline, pair by pair: median {:.3}x (middle half {:.3}x to {:.3}x)",
-        ours_median[1], by_hand_median[1], ratio[1], ratio[0], ratio[2]
-    );
+    [&mut ours_ns, &mut by_hand_ns, &mut ratios].map(|values| quartiles(values))
 }
 
-fn time_batch(build: impl Fn()) -> Duration {
+fn time_batch(build: &dyn Fn()) -> Duration {
     let start = Instant::now();
     for _ in 0..BATCH {
         build();
