@@ -21,7 +21,8 @@ usage: cargo xtask codegen [--check] [--force] [--verify] [--spec PATH] [--out D
        cargo xtask spec add|drift ...
        cargo xtask bench-build [--spec PATH] [--features LIST] [--no-default-features]
                                [--progenitor] [--progenitor-compat | --progenitor-spec PATH]
-                               [--progenitor-interface positional|builder] [--runs N]
+                               [--progenitor-interface positional|builder]
+                               [--progenitor-version X.Y.Z] [--runs N]
                                [--no-committed] [--json]
 
   codegen                regenerate generated/ from spec/atlas-snapshots.yaml (package

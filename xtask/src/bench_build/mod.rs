@@ -42,6 +42,8 @@ pub struct BenchArgs {
     pub progenitor_compat: bool,
     /// progenitor's `--interface` (`positional`, its default, or `builder`).
     pub progenitor_interface: Option<String>,
+    /// A release of cargo-progenitor other than the pinned [`progenitor::VERSION`].
+    pub progenitor_version: Option<String>,
     /// Leave out the committed crate (it is the baseline beside `--spec`).
     pub no_committed: bool,
     pub json: bool,
@@ -87,6 +89,16 @@ impl BenchArgs {
                     parsed.progenitor_interface = Some(style.clone());
                     parsed.progenitor = true;
                 }
+                "--progenitor-version" => {
+                    let version = args.next().ok_or("--progenitor-version needs a version")?;
+                    if semver::Version::parse(version).is_err() {
+                        return Err(format!(
+                            "--progenitor-version needs a release such as 0.14.0, not {version:?}"
+                        ));
+                    }
+                    parsed.progenitor_version = Some(version.clone());
+                    parsed.progenitor = true;
+                }
                 "--no-committed" => parsed.no_committed = true,
                 "--json" => parsed.json = true,
                 other => return Err(format!("unknown argument {other:?}")),
@@ -102,6 +114,13 @@ impl BenchArgs {
             return Err("--no-committed leaves nothing to measure without --spec".to_owned());
         }
         Ok(parsed)
+    }
+
+    /// The release of cargo-progenitor to measure.
+    fn progenitor_version(&self) -> &str {
+        self.progenitor_version
+            .as_deref()
+            .unwrap_or(progenitor::VERSION)
     }
 
     /// The feature flags for cargo, as typed.
@@ -148,7 +167,11 @@ pub fn bench_build(root: &Path, args: &BenchArgs) -> Result<String, String> {
     let scratch = root.join(SCRATCH);
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let progenitor_bin = if args.progenitor {
-        Some(progenitor::install(root, &cargo)?)
+        Some(progenitor::install(
+            root,
+            &cargo,
+            args.progenitor_version(),
+        )?)
     } else {
         None
     };
@@ -284,7 +307,7 @@ fn plan(root: &Path, args: &BenchArgs) -> Result<Vec<Subject>, String> {
         subjects.push(Subject {
             line: CrateLine {
                 crate_name: crate_name.clone(),
-                tool: format!("progenitor {}", progenitor::VERSION),
+                tool: format!("progenitor {}", args.progenitor_version()),
                 source,
                 feature_flags: Vec::new(),
             },
@@ -293,10 +316,17 @@ fn plan(root: &Path, args: &BenchArgs) -> Result<Vec<Subject>, String> {
                 compat: args.progenitor_compat,
                 interface: args.progenitor_interface.clone(),
             },
-            // One folder per interface style, so that switching styles does not rebuild both.
-            folder: match args.progenitor_interface.as_deref() {
-                Some("builder") => format!("progenitor-builder-{crate_name}"),
-                _ => format!("progenitor-{crate_name}"),
+            // One folder per interface style and release, so that switching does not rebuild
+            // both.
+            folder: {
+                let mut folder = "progenitor-".to_owned();
+                if let Some(version) = &args.progenitor_version {
+                    folder.push_str(&format!("{version}-"));
+                }
+                if args.progenitor_interface.as_deref() == Some("builder") {
+                    folder.push_str("builder-");
+                }
+                folder + &crate_name
             },
             under_test: false,
         });

@@ -1,5 +1,6 @@
 //! cargo-progenitor, the baseline: installed from crates.io by the benchmark itself into the
-//! workspace's `target/tools`, at one pinned version so figures compare across runs.
+//! workspace's `target/tools`, at one pinned version so figures compare across runs (or at
+//! the release `--progenitor-version` names, each in a folder of its own).
 
 use crate::codegen::display_path;
 use std::path::{Path, PathBuf};
@@ -11,21 +12,21 @@ const PACKAGE: &str = "cargo-progenitor";
 /// The install root, inside the workspace so nothing lands in the user's `~/.cargo/bin`.
 const ROOT: &str = "target/tools";
 
-/// Returns the cargo-progenitor binary, installing it first unless this version is there.
-pub fn install(root: &Path, cargo: &str) -> Result<PathBuf, String> {
-    let tools = root.join(ROOT);
+/// Returns the cargo-progenitor binary of `version`, installing it first unless it is there.
+pub fn install(root: &Path, cargo: &str, version: &str) -> Result<PathBuf, String> {
+    let tools = install_root(root, version);
     let bin = tools
         .join("bin")
         .join(format!("{PACKAGE}{}", std::env::consts::EXE_SUFFIX));
-    if bin.is_file() && installed_version(&tools).as_deref() == Some(VERSION) {
+    if bin.is_file() && installed_version(&tools).as_deref() == Some(version) {
         return Ok(bin);
     }
     eprintln!(
-        "==> installing {PACKAGE} {VERSION} into {} (once; it takes a few minutes)",
+        "==> installing {PACKAGE} {version} into {} (once; it takes a few minutes)",
         display_path(root, &tools)
     );
     let status = Command::new(cargo)
-        .args(["install", "--locked", "--version", VERSION, "--root"])
+        .args(["install", "--locked", "--version", version, "--root"])
         .arg(&tools)
         .arg(PACKAGE)
         // A target folder set for the repository would fill with a release build of
@@ -35,10 +36,21 @@ pub fn install(root: &Path, cargo: &str) -> Result<PathBuf, String> {
         .map_err(|error| format!("cannot run cargo install: {error}\n"))?;
     if !status.success() || !bin.is_file() {
         return Err(format!(
-            "`cargo install {PACKAGE} --version {VERSION}` failed ({status}).\n"
+            "`cargo install {PACKAGE} --version {version}` failed ({status}).\n"
         ));
     }
     Ok(bin)
+}
+
+/// `target/tools` for the pinned release, `target/tools/cargo-progenitor-VERSION` for another:
+/// each install root holds one release, and the pinned one stays where earlier runs put it.
+fn install_root(root: &Path, version: &str) -> PathBuf {
+    let tools = root.join(ROOT);
+    if version == VERSION {
+        tools
+    } else {
+        tools.join(format!("{PACKAGE}-{version}"))
+    }
 }
 
 /// The version of cargo-progenitor recorded in the install root's `.crates.toml`, where

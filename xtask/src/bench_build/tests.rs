@@ -269,4 +269,27 @@ fn each_progenitor_interface_style_has_its_own_folder() {
         folder_of(&["--progenitor-interface", "positional"]),
         "progenitor-atlas-snapshots"
     );
+    assert_eq!(
+        folder_of(&[
+            "--progenitor-version",
+            "0.14.0",
+            "--progenitor-interface",
+            "builder"
+        ]),
+        "progenitor-0.14.0-builder-atlas-snapshots"
+    );
+}
+
+#[test]
+fn another_progenitor_release_is_named_and_checked() {
+    let args = parse(&["--progenitor-version", "0.14.0"]).unwrap();
+    assert!(args.progenitor, "naming a release asks for progenitor");
+    let root = workspace();
+    let tools: Vec<String> = planned(root.path(), &["--progenitor-version", "0.14.0"])
+        .into_iter()
+        .map(|(_, tool, _, _)| tool)
+        .collect();
+    assert_eq!(tools.last().map(String::as_str), Some("progenitor 0.14.0"));
+    let error = parse(&["--progenitor-version", "latest"]).unwrap_err();
+    assert!(error.contains("\"latest\""), "{error}");
 }
