@@ -42,7 +42,7 @@ pub struct BenchArgs {
     pub progenitor_compat: bool,
     /// progenitor's `--interface` (`positional`, its default, or `builder`).
     pub progenitor_interface: Option<String>,
-    /// A release of cargo-progenitor other than the pinned [`progenitor::VERSION`].
+    /// A release of cargo-progenitor other than the pinned one (`progenitor::VERSION`).
     pub progenitor_version: Option<String>,
     /// Leave out the committed crate (it is the baseline beside `--spec`).
     pub no_committed: bool,
