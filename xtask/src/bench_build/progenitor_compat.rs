@@ -14,7 +14,10 @@
 //!   names (`<`, `>`), make it fail: the `enum` goes and the schema stays;
 //! - a schema that lists subtypes in `oneOf`/`anyOf` while each subtype extends it through
 //!   `allOf` sends progenitor into endless recursion: the subtype gets a copy of the parent's
-//!   own part (without the `oneOf`/`anyOf`/`discriminator`) in place of the `$ref`.
+//!   own part (without the `oneOf`/`anyOf`/`discriminator`) in place of the `$ref`;
+//! - a schema that declares a property beside `oneOf`/`anyOf`/`allOf` members declaring it
+//!   too, with a different `pattern`, stops progenitor 0.14 (typify 0.6 panics: "merging
+//!   distinct patterns is impractical"): the outer declaration's `pattern` goes.
 
 use serde_yaml::{Mapping, Value};
 use std::collections::BTreeMap;
@@ -28,6 +31,7 @@ const RESPONSE_TYPE: &str = "responses of a second type in their group removed";
 const ENUM_SHAPE: &str = "enums on arrays or objects removed";
 const ENUM_NAMES: &str = "enums without distinct variant names removed";
 const SUBTYPE_CYCLE: &str = "subtype references to their parent inlined";
+const PATTERN_CLASH: &str = "patterns clashing with a member's removed";
 
 const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
@@ -39,6 +43,7 @@ pub fn rewrite(text: &str) -> Result<(String, Edits), String> {
         serde_yaml::from_str(text).map_err(|error| format!("cannot parse the spec: {error}"))?;
     let mut edits = Edits::new();
     drop_unnameable_enums(&mut spec, &mut edits);
+    drop_clashing_patterns(&mut spec, &mut edits);
     break_subtype_cycles(&mut spec, &mut edits);
     for content in contents(&mut spec) {
         plain_json_media_types(content, &mut edits);
@@ -133,6 +138,58 @@ fn schema_name(reference: &Value) -> Option<&str> {
     get(reference, "$ref")?
         .as_str()?
         .strip_prefix("#/components/schemas/")
+}
+
+fn drop_clashing_patterns(spec: &mut Value, edits: &mut Edits) {
+    let Some(schemas) = get_mut(spec, "components")
+        .and_then(|components| get_mut(components, "schemas"))
+        .and_then(Value::as_mapping_mut)
+    else {
+        return;
+    };
+    // (schema, property) for every outer property whose pattern a member contradicts.
+    let mut clashes = Vec::new();
+    for (key, schema) in schemas.iter() {
+        let Some(properties) = get(schema, "properties").and_then(Value::as_mapping) else {
+            continue;
+        };
+        let members: Vec<&Value> = ["oneOf", "anyOf", "allOf"]
+            .iter()
+            .filter_map(|combinator| get(schema, combinator).and_then(Value::as_sequence))
+            .flatten()
+            .map(|member| {
+                schema_name(member)
+                    .and_then(|name| schemas.get(name))
+                    .unwrap_or(member)
+            })
+            .collect();
+        for (name, property) in properties {
+            let Some(pattern) = get(property, "pattern") else {
+                continue;
+            };
+            let contradicted = members.iter().any(|member| {
+                get(member, "properties")
+                    .and_then(|theirs| theirs.get(name))
+                    .and_then(|theirs| get(theirs, "pattern"))
+                    .is_some_and(|theirs| theirs != pattern)
+            });
+            if contradicted {
+                clashes.push((key.clone(), name.clone()));
+            }
+        }
+    }
+    for (schema, property) in clashes {
+        let removed = schemas
+            .get_mut(&schema)
+            .and_then(|schema| get_mut(schema, "properties"))
+            .and_then(Value::as_mapping_mut)
+            .and_then(|properties| properties.get_mut(&property))
+            .and_then(Value::as_mapping_mut)
+            .and_then(|property| property.shift_remove("pattern"));
+        if removed.is_some() {
+            count(edits, PATTERN_CLASH);
+        }
+    }
 }
 
 fn break_subtype_cycles(spec: &mut Value, edits: &mut Edits) {

@@ -58,6 +58,18 @@ components:
         - type: object
           properties:
             size: {type: integer}
+    Endpoint:
+      type: object
+      properties:
+        serviceName: {type: string, pattern: "^svc-[0-9]+|pls_[0-9a-f]{4}$"}
+        id: {type: string, pattern: "^[0-9a-f]{24}$"}
+      oneOf:
+        - {$ref: "#/components/schemas/AwsEndpoint"}
+    AwsEndpoint:
+      type: object
+      properties:
+        serviceName: {type: string, pattern: "^svc-[0-9]+"}
+        id: {type: string, pattern: "^[0-9a-f]{24}$"}
 "##;
 
 fn rewritten() -> (Value, Edits) {
@@ -85,6 +97,7 @@ fn every_rule_applies_once_to_its_shape() {
         (ENUM_SHAPE, 1),
         (ENUM_NAMES, 1),
         (SUBTYPE_CYCLE, 1),
+        (PATTERN_CLASH, 1),
     ]
     .into_iter()
     .collect();
@@ -150,6 +163,21 @@ fn a_subtype_copies_its_parent_instead_of_referring_to_it() {
     assert!(at(&parts[0], &["discriminator"]).is_none());
     // The parent itself keeps its subtypes.
     assert!(at(&spec, &["components", "schemas", "Thing", "oneOf"]).is_some());
+}
+
+#[test]
+fn an_outer_pattern_a_member_contradicts_goes_and_agreeing_ones_stay() {
+    let (spec, _) = rewritten();
+    let outer = at(&spec, &["components", "schemas", "Endpoint", "properties"]).unwrap();
+    assert!(at(outer, &["serviceName", "pattern"]).is_none());
+    assert!(at(outer, &["serviceName", "type"]).is_some());
+    assert!(at(outer, &["id", "pattern"]).is_some());
+    let member = at(
+        &spec,
+        &["components", "schemas", "AwsEndpoint", "properties"],
+    )
+    .unwrap();
+    assert!(at(member, &["serviceName", "pattern"]).is_some());
 }
 
 #[test]
