@@ -3,7 +3,7 @@
 
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use wait4::Wait4;
 
 /// What one cargo invocation cost.
@@ -13,6 +13,10 @@ pub struct Usage {
     pub cpu: Duration,
     /// The largest resident set any one of those processes reached, in bytes.
     pub peak_rss_bytes: u64,
+    /// Elapsed time from spawning cargo to reaping it: what a person waits, which parallel
+    /// codegen shortens and CPU time does not show. Unlike CPU time, another agent's work on
+    /// the machine lengthens it directly.
+    pub wall: Duration,
 }
 
 /// Runs `command` to completion and returns what it cost. Its output goes to `log` (cargo's
@@ -28,6 +32,7 @@ pub fn measure(mut command: Command, log: &Path) -> Result<Usage, String> {
     let log_copy = log_file
         .try_clone()
         .map_err(|error| format!("cannot share {}: {error}\n", log.display()))?;
+    let started = Instant::now();
     let mut child = command
         .stdin(Stdio::null())
         .stdout(log_file)
@@ -37,6 +42,7 @@ pub fn measure(mut command: Command, log: &Path) -> Result<Usage, String> {
     let reaped = child
         .wait4()
         .map_err(|error| format!("cannot wait for {shown}: {error}\n"))?;
+    let wall = started.elapsed();
     if !reaped.status.success() {
         let output = std::fs::read_to_string(log).unwrap_or_default();
         return Err(format!("{shown} failed ({}):\n{output}", reaped.status));
@@ -44,6 +50,7 @@ pub fn measure(mut command: Command, log: &Path) -> Result<Usage, String> {
     Ok(Usage {
         cpu: reaped.rusage.utime + reaped.rusage.stime,
         peak_rss_bytes: reaped.rusage.maxrss,
+        wall,
     })
 }
 
@@ -120,6 +127,7 @@ mod tests {
         let usage = measure(command, log.path()).unwrap();
         assert!(usage.cpu > Duration::ZERO, "{usage:?}");
         assert!(usage.peak_rss_bytes > 0, "{usage:?}");
+        assert!(usage.wall > Duration::ZERO, "{usage:?}");
     }
 
     #[test]

@@ -420,10 +420,11 @@ fn measure_in_rounds(
                     &log,
                 )?;
                 eprintln!(
-                    "==> {}: cargo {} run {round}: {:.2} s CPU, {:.0} MiB peak",
+                    "==> {}: cargo {} run {round}: {:.2} s CPU, {:.2} s wall, {:.0} MiB peak",
                     name_of(subject),
                     command.name(),
                     usage.cpu.as_secs_f64(),
+                    usage.wall.as_secs_f64(),
                     mib(usage.peak_rss_bytes)
                 );
                 usages.push(usage);
@@ -461,6 +462,10 @@ fn planned_runs(asked: Option<usize>, so_far: &[measure::Usage]) -> usize {
 
 fn summarise(line: &CrateLine, command: CargoCommand, usages: &[measure::Usage]) -> Row {
     let cpu: Vec<f64> = usages.iter().map(|usage| usage.cpu.as_secs_f64()).collect();
+    let wall: Vec<f64> = usages
+        .iter()
+        .map(|usage| usage.wall.as_secs_f64())
+        .collect();
     let peak: Vec<f64> = usages
         .iter()
         .map(|usage| mib(usage.peak_rss_bytes))
@@ -472,6 +477,7 @@ fn summarise(line: &CrateLine, command: CargoCommand, usages: &[measure::Usage])
         runs: usages.len(),
         cpu_seconds: median(&cpu).unwrap_or_default(),
         cpu_seconds_by_run: cpu,
+        wall_seconds: median(&wall).unwrap_or_default(),
         peak_mib: median(&peak).unwrap_or_default(),
         versus_progenitor: None,
     }

@@ -41,6 +41,8 @@ pub struct Row {
     pub cpu_seconds: f64,
     /// The CPU time of each run, in the order of the rounds.
     pub cpu_seconds_by_run: Vec<f64>,
+    /// Median elapsed time, seconds.
+    pub wall_seconds: f64,
     /// Median peak resident set of the largest process, MiB.
     pub peak_mib: f64,
     /// Ours divided by progenitor's on the same spec and command, when progenitor ran.
@@ -86,10 +88,11 @@ Each crate's dependencies are built first (not measured); then, per run, `touch 
 and `cargo check`, `touch src/lib.rs` and `cargo build` (dev profile, CARGO_INCREMENTAL=0).
 Runs go in rounds: each round builds every crate once per command, so that a slow spell of
 the shared machine falls on every tool alike. CPU s: user + system time of cargo and every
-rustc it ran. peak MiB: the largest resident set of any one of those processes. Figures are
-medians over the runs; ratios are ours divided by progenitor's, both measured in this run,
-and [low, high] are the lowest and highest ratio of one round, when two or more rounds ran
-both.
+rustc it ran. wall s: elapsed time, what a person waits (less than CPU s where rustc works
+in parallel, more when other work shares the machine). peak MiB: the largest resident set
+of any one of those processes. Figures are medians over the runs; ratios are ours divided
+by progenitor's, both measured in this run, and [low, high] are the lowest and highest
+ratio of one round, when two or more rounds ran both.
 ";
 
 pub fn table(crates: &[CrateLine], rows: &[Row]) -> String {
@@ -119,6 +122,7 @@ pub fn table(crates: &[CrateLine], rows: &[Row]) -> String {
         "command",
         "runs",
         "CPU s",
+        "wall s",
         "peak MiB",
         "CPU vs progenitor",
         "peak vs progenitor",
@@ -142,6 +146,7 @@ pub fn table(crates: &[CrateLine], rows: &[Row]) -> String {
             row.command.name().to_owned(),
             row.runs.to_string(),
             format!("{:.2}", row.cpu_seconds),
+            format!("{:.2}", row.wall_seconds),
             format!("{:.0}", row.peak_mib),
             cpu_ratio,
             peak_ratio,
@@ -151,6 +156,7 @@ pub fn table(crates: &[CrateLine], rows: &[Row]) -> String {
         Align::Left,
         Align::Left,
         Align::Left,
+        Align::Right,
         Align::Right,
         Align::Right,
         Align::Right,
@@ -183,6 +189,7 @@ pub fn json(crates: &[CrateLine], rows: &[Row]) -> String {
                 "runs": row.runs,
                 "cpu_seconds": row.cpu_seconds,
                 "cpu_seconds_by_run": row.cpu_seconds_by_run,
+                "wall_seconds": row.wall_seconds,
                 "peak_mib": row.peak_mib,
                 "cpu_vs_progenitor": row.versus_progenitor.map(|ratio| ratio.cpu),
                 "cpu_vs_progenitor_by_round": row
@@ -245,6 +252,7 @@ mod tests {
             runs: 3,
             cpu_seconds: cpu,
             cpu_seconds_by_run: vec![cpu],
+            wall_seconds: cpu / 2.0,
             peak_mib: peak,
             versus_progenitor: None,
         }
@@ -314,10 +322,10 @@ mod tests {
   atlas-api  ours               written from api.yaml; --no-default-features
   atlas-api  progenitor 0.15.1  written from api.yaml; default features
 
-crate      tool               command  runs  CPU s  peak MiB   CPU vs progenitor  peak vs progenitor
-atlas-api  ours               check       3   1.23       250               0.12x               0.50x
-atlas-api  ours               build       3   2.00       260  0.10x [0.09, 0.13]               0.50x
-atlas-api  progenitor 0.15.1  check       3  10.00       501                   -                   -
+crate      tool               command  runs  CPU s  wall s  peak MiB   CPU vs progenitor  peak vs progenitor
+atlas-api  ours               check       3   1.23    0.62       250               0.12x               0.50x
+atlas-api  ours               build       3   2.00    1.00       260  0.10x [0.09, 0.13]               0.50x
+atlas-api  progenitor 0.15.1  check       3  10.00    5.00       501                   -                   -
 ";
         assert_eq!(table.strip_prefix(PROTOCOL), Some(expected), "{table}");
     }
@@ -335,6 +343,7 @@ atlas-api  progenitor 0.15.1  check       3  10.00       501                   -
         let first = &report["rows"][0];
         assert_eq!(first["command"], "build");
         assert_eq!(first["cpu_seconds"], 2.0);
+        assert_eq!(first["wall_seconds"], 1.0);
         assert_eq!(first["cpu_vs_progenitor"], 0.5);
         assert_eq!(first["peak_vs_progenitor"], 0.25);
         assert_eq!(first["cpu_seconds_by_run"], serde_json::json!([2.0, 2.5]));

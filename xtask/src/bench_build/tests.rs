@@ -73,6 +73,7 @@ fn usage(seconds: u64) -> measure::Usage {
     measure::Usage {
         cpu: Duration::from_secs(seconds),
         peak_rss_bytes: 1,
+        wall: Duration::from_secs(seconds),
     }
 }
 
@@ -95,9 +96,11 @@ fn figures_are_medians_in_seconds_and_mebibytes() {
     let usages = [1, 9, 3].map(|seconds| measure::Usage {
         cpu: Duration::from_secs(seconds),
         peak_rss_bytes: seconds * 1024 * 1024,
+        wall: Duration::from_secs(seconds / 2),
     });
     let row = summarise(&line, CargoCommand::Build, &usages);
     assert_eq!((row.runs, row.cpu_seconds, row.peak_mib), (3, 3.0, 3.0));
+    assert_eq!(row.wall_seconds, 1.0);
 }
 
 /// A workspace with the committed spec in place, enough for [`plan`].
@@ -230,6 +233,7 @@ fn ratios_go_to_the_crate_under_test_only() {
                 runs: 1,
                 cpu_seconds: cpu,
                 cpu_seconds_by_run: vec![cpu],
+                wall_seconds: cpu,
                 peak_mib: cpu * 100.0,
                 versus_progenitor: None,
             })
