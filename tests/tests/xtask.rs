@@ -323,8 +323,8 @@ fn generated_crates_build_on_their_own_and_behave() {
 }
 
 /// `cargo xtask bench-build` on the smallest spec, without the client so its dependencies are
-/// few: one row for `cargo check` and one for `cargo build`, each with the CPU time and peak
-/// memory that compiling a crate really takes. The figures themselves are for people to read.
+/// few: one row for `cargo check` and one for `cargo build`, each with the CPU time, elapsed
+/// time and peak memory that compiling a crate really takes. The figures themselves are for people to read.
 #[test]
 fn bench_build_measures_check_and_build_of_a_crate_from_a_spec() {
     let report = xtask::run(&[
@@ -351,13 +351,15 @@ fn bench_build_measures_check_and_build_of_a_crate_from_a_spec() {
     let commands: Vec<&str> = rows.iter().map(|row| row[2]).collect();
     assert_eq!(commands, ["check", "build"], "{report}");
     for row in &rows {
-        let [_, tool, _, runs, cpu, peak, versus_cpu, versus_peak] = row[..] else {
-            panic!("a row of eight columns: {row:?}\n{report}");
+        let [_, tool, _, runs, cpu, wall, peak, versus_cpu, versus_peak] = row[..] else {
+            panic!("a row of nine columns: {row:?}\n{report}");
         };
         assert_eq!((tool, runs), ("ours", "1"), "{report}");
         let cpu: f64 = cpu.parse().unwrap();
+        let wall: f64 = wall.parse().unwrap();
         let peak: f64 = peak.parse().unwrap();
         assert!(cpu > 0.0, "no CPU time: {report}");
+        assert!(wall > 0.0, "no elapsed time: {report}");
         // rustc alone is larger than this; anything smaller would be a unit mistake.
         assert!(peak > 10.0, "implausible peak memory: {report}");
         // No progenitor in this run, so nothing to compare with.
