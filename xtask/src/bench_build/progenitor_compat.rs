@@ -140,11 +140,14 @@ fn schema_name(reference: &Value) -> Option<&str> {
         .strip_prefix("#/components/schemas/")
 }
 
-fn drop_clashing_patterns(spec: &mut Value, edits: &mut Edits) {
-    let Some(schemas) = get_mut(spec, "components")
+fn component_schemas(spec: &mut Value) -> Option<&mut Mapping> {
+    get_mut(spec, "components")
         .and_then(|components| get_mut(components, "schemas"))
         .and_then(Value::as_mapping_mut)
-    else {
+}
+
+fn drop_clashing_patterns(spec: &mut Value, edits: &mut Edits) {
+    let Some(schemas) = component_schemas(spec) else {
         return;
     };
     // (schema, property) for every outer property whose pattern a member contradicts.
@@ -193,10 +196,7 @@ fn drop_clashing_patterns(spec: &mut Value, edits: &mut Edits) {
 }
 
 fn break_subtype_cycles(spec: &mut Value, edits: &mut Edits) {
-    let Some(schemas) = get_mut(spec, "components")
-        .and_then(|components| get_mut(components, "schemas"))
-        .and_then(Value::as_mapping_mut)
-    else {
+    let Some(schemas) = component_schemas(spec) else {
         return;
     };
     // (child, parent, parent's own part) for every subtype that extends its parent.
